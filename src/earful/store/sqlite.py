@@ -1,0 +1,169 @@
+"""The SQLite backend: one connection per store, WAL mode, every write a transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from earful.errors import StoreError
+from earful.models import Post
+from earful.store import posts as _posts
+from earful.store.migrations import apply_migrations
+from earful.store.posts import UpsertCounts
+
+
+class SQLiteStore:
+    """Posts, authors, labels and sync state in one SQLite file.
+
+    Writes go through :meth:`transaction` (``BEGIN IMMEDIATE``; nested calls join the outer
+    transaction), so a failure leaves the database as it was.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+        self._lock = threading.RLock()
+        self._depth = 0
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        self.conn.execute("PRAGMA cache_size = -65536")
+        apply_migrations(self.conn)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; nested uses join the outermost one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth = 0
+                self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.conn.execute("COMMIT")
+
+    # -- posts ---------------------------------------------------------------------------
+    def upsert_posts(self, posts: Iterable[Post]) -> UpsertCounts:
+        """Insert or update posts keyed by (source, id), all in one transaction."""
+        with self.transaction() as conn:
+            return _posts.upsert_posts(conn, posts)
+
+    def get_post(self, source: str, post_id: str) -> Post | None:
+        for _rowid, post in _posts.iter_rows(
+            self.conn, "p.source = ? AND p.id = ?", (source, post_id)
+        ):
+            return post
+        return None
+
+    def get_raw(self, source: str, post_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT raw FROM posts WHERE source = ? AND id = ?", (source, post_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def post_rowid(self, source: str, post_id: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT rowid FROM posts WHERE source = ? AND id = ?", (source, post_id)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def find_posts_by_id(self, post_id: str) -> list[Post]:
+        """Posts whose native id is ``post_id`` (any source)."""
+        return [p for _r, p in _posts.iter_rows(self.conn, "p.id = ?", (post_id,))]
+
+    def count_posts(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM posts").fetchone()[0])
+
+    def iter_posts(
+        self, query: str | None = None, *, context: Any = None, batch: int = 1000
+    ) -> Iterator[tuple[int, Post]]:
+        """Every post matching ``query`` (all posts when None) as (rowid, post), oldest first."""
+        where, params = self._where(query, context)
+        last = -1
+        while True:
+            rows = list(
+                _posts.iter_rows(
+                    self.conn,
+                    f"({where}) AND p.rowid > ?",
+                    [*params, last],
+                    f"ORDER BY p.rowid LIMIT {int(batch)}",
+                )
+            )
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1][0]
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        order: str = "newest",
+        context: Any = None,
+    ) -> list[Post]:
+        """Posts matching ``query`` (Earful query language), newest first by default."""
+        where, params = self._where(query, context)
+        order_sql = {
+            "newest": "p.created_ts DESC, p.rowid DESC",
+            "oldest": "p.created_ts ASC, p.rowid ASC",
+            "popular": "(p.likes + 2 * p.reposts + p.replies) DESC, p.created_ts DESC",
+        }.get(order)
+        if order_sql is None:
+            raise StoreError(f"unknown order {order!r} (newest, oldest, popular)")
+        tail = f"ORDER BY {order_sql} LIMIT {int(limit)} OFFSET {int(offset)}"
+        return [post for _rowid, post in _posts.iter_rows(self.conn, where, params, tail)]
+
+    def count(self, query: str, *, context: Any = None) -> int:
+        where, params = self._where(query, context)
+        sql = f"SELECT count(*) FROM posts AS p WHERE {where}"
+        return int(self.conn.execute(sql, params).fetchone()[0])
+
+    def _where(self, query: str | None, context: Any) -> tuple[str, Sequence[Any]]:
+        if query is None or not query.strip():
+            return "1", []
+        from earful.query import parse
+        from earful.store.sqlquery import compile_where
+
+        return compile_where(parse(query), context)
+
+    # -- aggregates ----------------------------------------------------------------------
+    def stats(self) -> list[tuple[str, str, int]]:
+        """Post counts by (source, UTC day)."""
+        rows = self.conn.execute(
+            "SELECT source, substr(created_at, 1, 10) AS day, count(*) FROM posts"
+            " GROUP BY source, day ORDER BY day, source"
+        )
+        return [(r[0], r[1], int(r[2])) for r in rows]

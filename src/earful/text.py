@@ -1,0 +1,69 @@
+"""Text normalisation shared by the store's full-text index and the in-memory matcher.
+
+Both sides must agree on what a token is, so there is exactly one definition here:
+text is NFKD-decomposed, combining marks are dropped (diacritics-insensitive), it is
+case-folded, and a token is a maximal run of letters and digits (no underscore). The FTS5
+index is built over :func:`normalize` output, whose tokens are joined by single spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_TOKEN = re.compile(r"[^\W_]+")
+_HASHTAG = re.compile(r"(?<![\w&#])[#＃]([^\W\d_][\w]*|\d+[^\W\d_][\w]*)")
+_MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)")
+_URL = re.compile(r"https?://[^\s<>\"'\u2019\u201d]+", re.IGNORECASE)
+_URL_TRAIL = ".,;:!?)]}'\""
+
+
+@lru_cache(maxsize=4096)
+def fold(value: str) -> str:
+    """Case- and diacritics-insensitive form of ``value`` (no tokenisation)."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", stripped.casefold())
+
+
+def tokens(text: str) -> list[str]:
+    """The searchable tokens of ``text``, folded."""
+    return _TOKEN.findall(fold_text(text))
+
+
+def normalize(text: str) -> str:
+    """Folded tokens joined by single spaces: what the full-text index stores."""
+    return " ".join(tokens(text))
+
+
+def fold_text(text: str) -> str:
+    """Like :func:`fold`, uncached: for post bodies."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", stripped.casefold())
+
+
+def extract_hashtags(text: str) -> tuple[str, ...]:
+    return _unique(m.group(1) for m in _HASHTAG.finditer(text))
+
+
+def extract_mentions(text: str) -> tuple[str, ...]:
+    return _unique(m.group(1) for m in _MENTION.finditer(text))
+
+
+def extract_urls(text: str) -> tuple[str, ...]:
+    found = []
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(_URL_TRAIL)
+        if len(url) > len("https://"):
+            found.append(url)
+    return _unique(found)
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for v in values:
+        seen.setdefault(v, None)
+    return tuple(seen)
