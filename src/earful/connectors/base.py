@@ -115,6 +115,8 @@ class BaseConnector:
     secret_keys: ClassVar[Mapping[str, str]] = {}
     #: default seconds between polls in ``earful watch``
     default_interval: ClassVar[float] = 300.0
+    #: what ``Page.items_read`` meters when the network bills per item (X: "posts read")
+    quota_unit: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -126,6 +128,15 @@ class BaseConnector:
         self.settings = settings or SourceSettings(name=self.name)
         self.env: Mapping[str, str] = os.environ if env is None else env
         self._http = http
+
+    # -- the protocol -------------------------------------------------------------------
+    def fetch(self, query: Query, cursor: Cursor | None) -> Iterator[Page]:
+        """Pages of posts newer than ``cursor``, each with the cursor to persist after it."""
+        raise NotImplementedError
+
+    def to_post(self, raw: Mapping[str, Any]) -> Post:
+        """Map one raw item to a :class:`Post` (``raw`` kept as ``Post.raw``)."""
+        raise NotImplementedError
 
     # -- configuration ------------------------------------------------------------------
     @property

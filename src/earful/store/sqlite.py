@@ -167,3 +167,22 @@ class SQLiteStore:
             " GROUP BY source, day ORDER BY day, source"
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
+
+    # -- sync state ----------------------------------------------------------------------
+    def get_cursor(self, watch: str, source: str) -> dict[str, Any] | None:
+        """The persisted cursor of (watch, source), or None before the first sync."""
+        from earful.store.syncstate import get_cursor
+
+        return get_cursor(self.conn, watch, source)
+
+    def source_states(self) -> list[Any]:
+        """Per-source health and counters (:class:`earful.store.syncstate.SourceState`)."""
+        from earful.store.syncstate import source_states
+
+        return list(source_states(self.conn))
+
+    def cursors(self) -> list[tuple[str, str, dict[str, Any], str]]:
+        """Every (watch, source, cursor, updated_at)."""
+        from earful.store.syncstate import cursors
+
+        return cursors(self.conn)
