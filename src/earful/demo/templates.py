@@ -3,42 +3,99 @@
 Every line here was written for Earful; nothing is copied from real posts. Templates use ``{slot}``
 placeholders that the generator fills:
 
-``{p}`` an alias of Acme Pulse, ``{comp}`` a competitor, ``{n}`` a small number, ``{x}`` a mention of an
-expert (rendered per network), ``{topic}`` a product-management topic phrase, ``{company}`` an invented
-company, ``{emoji}`` an optional emoji, ``{link}`` a shortened article link, ``{title}`` an article title,
-``{tag}`` the conference hashtag, ``{take}`` an expert take, ``{day}`` a conference day number.
+``{p}`` an alias of Acme Pulse, ``{comp}`` a competitor, ``{n}`` a small number, ``{x}`` a mention
+of an expert (rendered per network), ``{topic}`` a product-management topic phrase, ``{company}``
+an invented company, ``{emoji}`` an optional emoji, ``{link}`` a shortened article link,
+``{title}`` an article title, ``{tag}`` the conference hashtag, ``{take}`` an expert take,
+``{day}`` a conference day number.
 
-Feedback templates are grouped by *theme* (the gold theme id). Words that belong to the planted problem
-("CSV", "export", "empty file") appear only in :data:`PLANTED`, so the theme is new in the last days.
+Feedback templates are grouped by *theme* (the gold theme id). Words that belong to the planted
+problem ("CSV", "export", "empty file") appear only in :data:`PLANTED`, so the theme is new in the
+last days.
 """
 
 from __future__ import annotations
 
-FIRST_NAMES = (
-    "Maya Liam Priya Noah Aisha Lucas Mei Omar Sofia Ethan Zara Mateo Hana Jonas Leila Diego Nora Kofi Ines "
-    "Tariq Elena Ravi Chloe Felix Amara Hugo Yuki Sam Ada Marco Lena Arjun Freya Theo Imani Pablo Greta Kenji "
-    "Rosa Idris Clara Malik Vera Tomas Nadia Oscar Alma Dev Ruth Emil Sana Paulo Anika Bruno Lina Caleb Jade "
-    "Wren Rafael Ilse Kai Mira Aaron Esme Joaquin Talia Otto Beatriz Finn Rhea Gustavo Signe Andre Leah"
-).split()
-LAST_NAMES = (
-    "Okafor Lindqvist Patel Moreau Nakamura Alvarez Brennan Kowalski Haddad Fischer Osei Romero Chen Larsen "
-    "Dubois Mensah Varga Castillo Iyer Novak Sato Quinn Bauer Silva Rahman Keller Duarte Byrne Ferreira Holm "
-    "Adeyemi Marchetti Wong Lund Petrov Costa Nguyen Hartmann Ortiz Brandt Yilmaz Soto Ahmed Berg Rossi "
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST_NAMES = _words(
+    "Maya Liam Priya Noah Aisha Lucas Mei Omar Sofia Ethan Zara Mateo Hana Jonas Leila Diego "
+    "Nora Kofi Ines "
+    "Tariq Elena Ravi Chloe Felix Amara Hugo Yuki Sam Ada Marco Lena Arjun Freya Theo Imani "
+    "Pablo Greta Kenji "
+    "Rosa Idris Clara Malik Vera Tomas Nadia Oscar Alma Dev Ruth Emil Sana Paulo Anika Bruno "
+    "Lina Caleb Jade "
+    "Wren Rafael Ilse Kai Mira Aaron Esme Joaquin Talia Otto Beatriz Finn Rhea Gustavo Signe "
+    "Andre Leah"
+)
+LAST_NAMES = _words(
+    "Okafor Lindqvist Patel Moreau Nakamura Alvarez Brennan Kowalski Haddad Fischer Osei "
+    "Romero Chen Larsen "
+    "Dubois Mensah Varga Castillo Iyer Novak Sato Quinn Bauer Silva Rahman Keller Duarte Byrne "
+    "Ferreira Holm "
+    "Adeyemi Marchetti Wong Lund Petrov Costa Nguyen Hartmann Ortiz Brandt Yilmaz Soto Ahmed "
+    "Berg Rossi "
     "Kimura Delgado Sandoval Weber Tanaka Murphy Lopez Jansen Abara Richter Santos Park Eriksen"
-).split()
+)
 
 COMPANIES = (
-    "Lumen Labs", "Tidewave", "Quillstack", "Fernbank", "Orbitly", "Parcelry", "Driftwood HQ", "Sablecraft",
-    "Kettleworks", "Brightside Health", "Nimbus Pay", "Lattice & Loom", "Cobalt Freight", "Mosaic Learning",
-    "Harborline", "Pinecrest Software", "Vellum", "Northwind Cloud", "Foxglove", "Relaydesk", "Tessera",
-    "Juniper Ops", "Gridhaven", "Saltmarsh Studio",
+    "Lumen Labs",
+    "Tidewave",
+    "Quillstack",
+    "Fernbank",
+    "Orbitly",
+    "Parcelry",
+    "Driftwood HQ",
+    "Sablecraft",
+    "Kettleworks",
+    "Brightside Health",
+    "Nimbus Pay",
+    "Lattice & Loom",
+    "Cobalt Freight",
+    "Mosaic Learning",
+    "Harborline",
+    "Pinecrest Software",
+    "Vellum",
+    "Northwind Cloud",
+    "Foxglove",
+    "Relaydesk",
+    "Tessera",
+    "Juniper Ops",
+    "Gridhaven",
+    "Saltmarsh Studio",
 )
 STARTUPS = (
-    "Invoicely", "Shiftbase", "Plantrack", "Tutorloop", "Menuhub", "Formstack Lite", "Rentwise", "Podcrate",
-    "Clinicflow", "Leadpal", "Stockroom", "Brewlog", "Courtside", "Snapquote", "Gymdesk Go", "Ledgerly",
-    "Trailmap", "Hiveboard", "Nestegg", "Quizbit",
+    "Invoicely",
+    "Shiftbase",
+    "Plantrack",
+    "Tutorloop",
+    "Menuhub",
+    "Formstack Lite",
+    "Rentwise",
+    "Podcrate",
+    "Clinicflow",
+    "Leadpal",
+    "Stockroom",
+    "Brewlog",
+    "Courtside",
+    "Snapquote",
+    "Gymdesk Go",
+    "Ledgerly",
+    "Trailmap",
+    "Hiveboard",
+    "Nestegg",
+    "Quizbit",
 )
-NEWSLETTERS = ("Roadmap Weekly", "The Discovery Dispatch", "Outcome Notes", "Build Measure Ship", "The PM Brief")
+NEWSLETTERS = (
+    "Roadmap Weekly",
+    "The Discovery Dispatch",
+    "Outcome Notes",
+    "Build Measure Ship",
+    "The PM Brief",
+)
 
 BIOS: dict[str, tuple[str, ...]] = {
     "expert": (
@@ -91,12 +148,24 @@ BIOS: dict[str, tuple[str, ...]] = {
         "Cyclist and heart-rate-zone enthusiast",
         "",
     ),
-    "spammer": ("", "💰 DM for promo 💰", "Crypto signals | 100x gems daily", "Follow back 100% ✅", "Marketing expert 📈"),
+    "spammer": (
+        "",
+        "💰 DM for promo 💰",
+        "Crypto signals | 100x gems daily",
+        "Follow back 100% ✅",
+        "Marketing expert 📈",
+    ),
 }
 
-MASTODON_INSTANCES = ("mastodon.social", "hachyderm.io", "fosstodon.org", "mstdn.social", "indieweb.social")
+MASTODON_INSTANCES = (
+    "mastodon.social",
+    "hachyderm.io",
+    "fosstodon.org",
+    "mstdn.social",
+    "indieweb.social",
+)
 
-# --------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
 # Acme Pulse feedback, by gold theme id. Product placeholder {p}; competitor {comp}.
 
 BUG_THEMES: dict[str, tuple[str, ...]] = {
@@ -150,8 +219,10 @@ FEATURE_THEMES: dict[str, tuple[str, ...]] = {
         "Wish {p} offered Okta login below the enterprise tier",
     ),
     "chart_annotations": (
-        "Feature idea for {p}: let me annotate charts with release dates so I can see what moved the needle",
-        "Really want release markers on {p} charts. Right now I keep a separate doc of launch dates",
+        "Feature idea for {p}: let me annotate charts with release dates so I can see what "
+        "moved the needle",
+        "Really want release markers on {p} charts. Right now I keep a separate doc of launch "
+        "dates",
         "{p} needs chart annotations. 'What happened on the 14th?' is asked every week here",
     ),
     "hubspot_integration": (
@@ -223,7 +294,8 @@ COMPETITOR_COMPLAINTS: dict[str, tuple[str, ...]] = {
         "Why is {comp} priced like we're a Fortune 500?",
     ),
     "competitor_complexity": (
-        "Spent the whole afternoon trying to build a simple funnel in {comp}. Why is it so complicated?",
+        "Spent the whole afternoon trying to build a simple funnel in {comp}. Why is it so "
+        "complicated?",
         "{comp} has every feature and none of them are easy to find",
         "Our PMs gave up on {comp}, too many knobs. Back to spreadsheets",
     ),
@@ -242,9 +314,11 @@ QUESTIONS: tuple[str, ...] = (
 
 LEADS: dict[str, tuple[str, ...]] = {
     "tool_recommendation": (
-        "Any recommendations for a lightweight analytics tool? Small SaaS, 3 engineers, no data team",
+        "Any recommendations for a lightweight analytics tool? Small SaaS, 3 engineers, no "
+        "data team",
         "Looking for a simple product analytics tool for a B2B SaaS. What are you using?",
-        "We've outgrown spreadsheets for our metrics. What's a good dashboard tool for a small team?",
+        "We've outgrown spreadsheets for our metrics. What's a good dashboard tool for a small "
+        "team?",
         "Ask: what's the least painful way to get MRR, churn and activation in one place?",
         "Founders: what do you use for product analytics when you can't afford a data person?",
     ),
@@ -252,18 +326,32 @@ LEADS: dict[str, tuple[str, ...]] = {
         "Is {p} worth it vs Chartwell? Mostly need funnels and retention",
         "{p} or Brightmetrics for a 10-person startup? Pros/cons appreciated",
         "Anyone switched from Chartwell to {p}? Was it worth it?",
-        "Trying to decide between {p}, Brightmetrics and Chartwell. Which one would you pick for a seed-stage SaaS?",
+        "Trying to decide between {p}, Brightmetrics and Chartwell. Which one would you pick "
+        "for a seed-stage SaaS?",
         "Thinking about {p} for our team. Anything I should know before signing up?",
     ),
 }
 
-# --------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
 # Product management talk (experts and peers).
 
 TOPICS: tuple[str, ...] = (
-    "product discovery", "roadmaps", "prioritization", "OKRs", "user interviews", "north star metrics",
-    "activation", "retention", "pricing", "stakeholder management", "writing PRDs", "saying no",
-    "AI features", "product analytics", "experimentation", "onboarding",
+    "product discovery",
+    "roadmaps",
+    "prioritization",
+    "OKRs",
+    "user interviews",
+    "north star metrics",
+    "activation",
+    "retention",
+    "pricing",
+    "stakeholder management",
+    "writing PRDs",
+    "saying no",
+    "AI features",
+    "product analytics",
+    "experimentation",
+    "onboarding",
 )
 TAKES: tuple[str, ...] = (
     "a roadmap is a list of bets, not a list of promises",
@@ -301,7 +389,8 @@ PEER_FORMS: tuple[str, ...] = (
     "How do you all handle {topic} on a small team? Feels like I'm reinventing it every quarter",
     "Spent the week on {topic}. Exhausting but the team is aligned now",
     "PMs: what's your favorite resource on {topic}? Need to level up",
-    "Ran our first proper round of user interviews this week. {n} calls, 3 surprises, 1 roadmap change",
+    "Ran our first proper round of user interviews this week. {n} calls, 3 surprises, 1 "
+    "roadmap change",
     "Today's PM life: 6 meetings, 0 hours of focus time, 1 great customer call {emoji}",
     "Rewrote our PRD template down to one page. Engineers actually commented on it this time",
     "Finally got leadership to agree on one north star metric. Took 3 months",
@@ -340,55 +429,115 @@ QUOTE_FORMS: tuple[str, ...] = (
     "Bookmarking this",
 )
 
-# --------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
 # Articles shared through short links. (canonical URL, title, topic)
 
 ARTICLES: tuple[tuple[str, str, str], ...] = (
-    ("https://roadmapweekly.com/p/roadmaps-are-bets", "Roadmaps Are Bets, Not Promises", "roadmaps"),
-    ("https://www.discoverydispatch.io/articles/five-interviews-a-week", "Five Interviews a Week", "user interviews"),
-    ("https://outcomenotes.substack.com/p/activation-metrics-that-predict-retention",
-     "Activation Metrics That Actually Predict Retention", "activation"),
+    (
+        "https://roadmapweekly.com/p/roadmaps-are-bets",
+        "Roadmaps Are Bets, Not Promises",
+        "roadmaps",
+    ),
+    (
+        "https://www.discoverydispatch.io/articles/five-interviews-a-week",
+        "Five Interviews a Week",
+        "user interviews",
+    ),
+    (
+        "https://outcomenotes.substack.com/p/activation-metrics-that-predict-retention",
+        "Activation Metrics That Actually Predict Retention",
+        "activation",
+    ),
     ("https://buildmeasureship.dev/posts/one-page-prd", "The One-Page PRD", "writing PRDs"),
-    ("https://thepmbrief.com/2026/10/pricing-is-product", "Pricing Is a Product Decision", "pricing"),
-    ("https://blog.tidewave.io/engineering/how-we-picked-our-north-star", "How We Picked Our North Star Metric",
-     "north star metrics"),
-    ("https://www.quillstack.com/blog/saying-no-to-customers", "Saying No to Customers Without Losing Them",
-     "saying no"),
-    ("https://medium.com/@lenaberg/okrs-for-teams-of-five-3f9a2c", "OKRs for Teams of Five", "OKRs"),
-    ("https://outcomenotes.substack.com/p/ai-features-need-discovery-too", "AI Features Need Discovery Too",
-     "AI features"),
-    ("https://roadmapweekly.com/p/small-traffic-experiments", "Experimenting With Small Traffic", "experimentation"),
-    ("https://www.discoverydispatch.io/articles/dashboards-nobody-reads", "Dashboards Nobody Reads",
-     "product analytics"),
-    ("https://thepmbrief.com/2026/11/stakeholder-updates", "Stakeholders Hate Surprises", "stakeholder management"),
-    ("https://blog.fernbank.dev/onboarding-first-ten-minutes", "The First Ten Minutes of Onboarding", "onboarding"),
-    ("https://buildmeasureship.dev/posts/retention-curves-explained", "Retention Curves, Explained", "retention"),
-    ("https://www.orbitly.com/resources/saas-metrics-cheat-sheet", "The SaaS Metrics Cheat Sheet",
-     "product analytics"),
-    ("https://blog.acmepulse.io/guides/choosing-an-analytics-tool", "How to Choose an Analytics Tool for a Small Team",
-     "product analytics"),
-    ("https://medium.com/@kofiosei/prioritization-is-a-decision-7b1e0d", "Prioritization Is a Decision, Not a Spreadsheet",
-     "prioritization"),
-    ("https://thepmbrief.com/2026/09/backlog-is-not-strategy", "Your Backlog Is Not a Strategy", "roadmaps"),
+    (
+        "https://thepmbrief.com/2026/10/pricing-is-product",
+        "Pricing Is a Product Decision",
+        "pricing",
+    ),
+    (
+        "https://blog.tidewave.io/engineering/how-we-picked-our-north-star",
+        "How We Picked Our North Star Metric",
+        "north star metrics",
+    ),
+    (
+        "https://www.quillstack.com/blog/saying-no-to-customers",
+        "Saying No to Customers Without Losing Them",
+        "saying no",
+    ),
+    (
+        "https://medium.com/@lenaberg/okrs-for-teams-of-five-3f9a2c",
+        "OKRs for Teams of Five",
+        "OKRs",
+    ),
+    (
+        "https://outcomenotes.substack.com/p/ai-features-need-discovery-too",
+        "AI Features Need Discovery Too",
+        "AI features",
+    ),
+    (
+        "https://roadmapweekly.com/p/small-traffic-experiments",
+        "Experimenting With Small Traffic",
+        "experimentation",
+    ),
+    (
+        "https://www.discoverydispatch.io/articles/dashboards-nobody-reads",
+        "Dashboards Nobody Reads",
+        "product analytics",
+    ),
+    (
+        "https://thepmbrief.com/2026/11/stakeholder-updates",
+        "Stakeholders Hate Surprises",
+        "stakeholder management",
+    ),
+    (
+        "https://blog.fernbank.dev/onboarding-first-ten-minutes",
+        "The First Ten Minutes of Onboarding",
+        "onboarding",
+    ),
+    (
+        "https://buildmeasureship.dev/posts/retention-curves-explained",
+        "Retention Curves, Explained",
+        "retention",
+    ),
+    (
+        "https://www.orbitly.com/resources/saas-metrics-cheat-sheet",
+        "The SaaS Metrics Cheat Sheet",
+        "product analytics",
+    ),
+    (
+        "https://blog.acmepulse.io/guides/choosing-an-analytics-tool",
+        "How to Choose an Analytics Tool for a Small Team",
+        "product analytics",
+    ),
+    (
+        "https://medium.com/@kofiosei/prioritization-is-a-decision-7b1e0d",
+        "Prioritization Is a Decision, Not a Spreadsheet",
+        "prioritization",
+    ),
+    (
+        "https://thepmbrief.com/2026/09/backlog-is-not-strategy",
+        "Your Backlog Is Not a Strategy",
+        "roadmaps",
+    ),
 )
 ARTICLE_SHARE_FORMS: tuple[str, ...] = (
     "{title} — worth a read {link}",
     "Great piece on {topic}: {link}",
     "This is the best thing I've read on {topic} in a while {link}",
-    "\"{title}\" should be required reading for new PMs {link}",
+    '"{title}" should be required reading for new PMs {link}',
     "Sharing with my team: {title} {link}",
     "Good reminder on {topic} {link} #prodmgmt",
     "{link} {title}",
     "Reading this over coffee: {title} {link} {emoji}",
 )
 
-# --------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
 # Conference live posts.
 
 CONFERENCE_FORMS: tuple[str, ...] = (
     "Packed room for @{x}'s talk on {topic} at {tag}",
     "Key takeaway from {tag} day {day}: {take}",
-    "@{x} on stage: \"{take}\" {tag}",
+    '@{x} on stage: "{take}" {tag}',
     "Who else is at {tag}? Would love to meet PMs working on {topic}",
     "Coffee line at {tag} is the real networking event ☕",
     "Best session so far at {tag}: {topic} done right. Notes coming later",
@@ -406,13 +555,14 @@ CONFERENCE_AFTER: tuple[str, ...] = (
     "Still processing everything from {tag}. The {topic} talks were the highlight",
 )
 
-# --------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
 # The PM's own posts (acme_pm) and the official account.
 
 OWN_PROMO: tuple[str, ...] = (
     "We just shipped goal tracking in Acme Pulse 🎉 Set a target, get a Slack ping when you hit it",
     "New in Acme Pulse: retention cohorts by plan. Small teams deserve good analytics too",
-    "If you run a small SaaS and live in spreadsheets, give Acme Pulse a try, 14-day trial, no card",
+    "If you run a small SaaS and live in spreadsheets, give Acme Pulse a try, 14-day trial, no "
+    "card",
     "Acme Pulse now connects to Paddle in two clicks",
     "Wrote up how we think about analytics for 5-person teams: {link}",
     "Customer story: how {startup} found their onboarding leak with Acme Pulse {link}",
@@ -432,7 +582,8 @@ OWN_HELPFUL_REPLIES: tuple[str, ...] = (
     "Good call. It's on our list, and your use case helps us prioritize.",
 )
 OWN_HELPFUL_ROOT: tuple[str, ...] = (
-    "Tip for small teams: pick one activation metric and review it weekly. Tool doesn't matter as much as the habit",
+    "Tip for small teams: pick one activation metric and review it weekly. Tool doesn't matter "
+    "as much as the habit",
     "Free template: our weekly metrics review agenda, 20 minutes, 4 questions {link}",
     "PMs, what's the one metric you look at every Monday? Collecting answers for a write-up",
 )
@@ -441,24 +592,28 @@ OWN_PLANTED_REPLIES: tuple[str, ...] = (
     "We're on it: CSV export in 4.2 returns empty files for some workspaces. Update soon.",
 )
 RELEASE_ANNOUNCEMENT = (
-    "Acme Pulse 4.2 is out 🚀 New chart builder, faster dashboards and a cleaner sidebar. Release notes: {link}"
+    "Acme Pulse 4.2 is out 🚀 New chart builder, faster dashboards and a "
+    "cleaner sidebar. Release notes: {link}"
 )
 
-# --------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
 # The planted emerging problem (theme "csv_export_empty"): only in the last three days.
 
 PLANTED: tuple[str, ...] = (
     "Since the {p} 4.2 update, CSV export gives me an empty file. Anyone else?",
     "@acmepulse CSV exports are broken after v4.2 — the file downloads but it's 0 bytes",
     "Exporting a report to CSV from {p} just produces a blank file now. Was working last week",
-    "{p} v4.2: export to CSV gives an empty .csv with only headers. Weekly board report is blocked {emoji}",
-    "Hey {p}, the CSV export button spins and then downloads an empty file. Chrome and Firefox both",
+    "{p} v4.2: export to CSV gives an empty .csv with only headers. Weekly board report is "
+    "blocked {emoji}",
+    "Hey {p}, the CSV export button spins and then downloads an empty file. Chrome and Firefox "
+    "both",
     "Anyone found a workaround for the empty CSV export in {p} 4.2?",
     "csv export in pulse is busted since the release. headers only, no rows",
     "Upgraded to 4.2 and now every CSV I export from {p} is empty 🙃",
     "Export fails silently in {p}: 'Export complete' toast, but the file has zero rows",
     "PSA for {p} users: CSV export returns empty files on 4.2, don't rely on it for month-end",
-    "Our finance team can't get numbers out of {p} anymore, CSV export comes back empty after the update",
+    "Our finance team can't get numbers out of {p} anymore, CSV export comes back empty after "
+    "the update",
     "Filed a ticket: {p} CSV export produces 0 KB files since v4.2",
     "{p} 4.2 broke CSV exports for us. Scheduled exports arrive as empty attachments",
     "Tried exporting the funnel table as CSV from {p}, got an empty file. Same for cohorts",
@@ -475,7 +630,7 @@ PLANTED_REPLIES: tuple[str, ...] = (
     "Glad it's not just me, the export has been empty since the update",
 )
 
-# --------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
 # Spam and off-topic (ambiguous "pulse", "Acme", "Chartwell").
 
 SPAM: tuple[str, ...] = (
@@ -509,71 +664,124 @@ OFFTOPIC: tuple[tuple[str, str], ...] = (
     ("Pulse-pounding final quarter, what a game", "positive"),
 )
 
-# --------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------
 # Non-English templates by language and kind. {p} and {comp} as above.
 
 I18N: dict[str, dict[str, tuple[str, ...]]] = {
     "es": {
-        "bug": ("{p} lleva toda la mañana sin cargar los dashboards 😤",
-                "¿Alguien más recibe las alertas de Slack de {p} duplicadas?"),
-        "praise": ("Llevamos tres meses con {p} y el equipo por fin mira las métricas cada semana 🙌",
-                   "Los embudos de {p} son facilísimos de montar, recomendado"),
-        "feature_request": ("Ojalá {p} tuviera modo oscuro", "¿Para cuándo SSO en el plan básico de {p}?"),
+        "bug": (
+            "{p} lleva toda la mañana sin cargar los dashboards 😤",
+            "¿Alguien más recibe las alertas de Slack de {p} duplicadas?",
+        ),
+        "praise": (
+            "Llevamos tres meses con {p} y el equipo por fin mira las métricas cada semana 🙌",
+            "Los embudos de {p} son facilísimos de montar, recomendado",
+        ),
+        "feature_request": (
+            "Ojalá {p} tuviera modo oscuro",
+            "¿Para cuándo SSO en el plan básico de {p}?",
+        ),
         "complaint": ("{comp} ha vuelto a subir el precio. Buscando alternativas",),
         "question": ("¿Cómo comparto un dashboard de {p} con alguien de fuera del equipo?",),
-        "lead": ("¿Alguna recomendación de herramienta de analítica ligera para un SaaS pequeño?",
-                 "¿Vale la pena {p} frente a Chartwell?"),
-        "peer": ("Hoy tocó priorizar el roadmap del trimestre con todo el equipo. Agotador pero útil",
-                 "Las entrevistas con usuarios siguen siendo lo más valioso de mi semana como PM"),
-        "planted_issue": ("Desde la actualización 4.2 de {p}, exportar a CSV me da un archivo vacío",
-                          "¿A alguien más le sale vacía la exportación CSV de {p} desde la 4.2?"),
+        "lead": (
+            "¿Alguna recomendación de herramienta de analítica ligera para un SaaS pequeño?",
+            "¿Vale la pena {p} frente a Chartwell?",
+        ),
+        "peer": (
+            "Hoy tocó priorizar el roadmap del trimestre con todo el equipo. Agotador pero útil",
+            "Las entrevistas con usuarios siguen siendo lo más valioso de mi semana como PM",
+        ),
+        "planted_issue": (
+            "Desde la actualización 4.2 de {p}, exportar a CSV me da un archivo vacío",
+            "¿A alguien más le sale vacía la exportación CSV de {p} desde la 4.2?",
+        ),
         "offtopic": ("Pulso a 150 después de subir las escaleras 😅",),
     },
     "de": {
-        "bug": ("{p} Dashboards laden heute ewig. Jemand anders auch?",
-                "Unsere Stripe-Daten in {p} hängen seit gestern Abend hinterher"),
-        "praise": ("{p} in 10 Minuten eingerichtet, und das Team schaut endlich auf die Zahlen 👍",
-                   "Die Kohortenansicht in {p} ist wirklich gut gemacht"),
-        "feature_request": ("Bitte einen Dark Mode für {p}!", "Eine HubSpot-Integration in {p} wäre super"),
+        "bug": (
+            "{p} Dashboards laden heute ewig. Jemand anders auch?",
+            "Unsere Stripe-Daten in {p} hängen seit gestern Abend hinterher",
+        ),
+        "praise": (
+            "{p} in 10 Minuten eingerichtet, und das Team schaut endlich auf die Zahlen 👍",
+            "Die Kohortenansicht in {p} ist wirklich gut gemacht",
+        ),
+        "feature_request": (
+            "Bitte einen Dark Mode für {p}!",
+            "Eine HubSpot-Integration in {p} wäre super",
+        ),
         "complaint": ("{comp} ist für ein kleines Team einfach zu teuer",),
         "question": ("Kann man in {p} Ziele pro Team setzen?",),
-        "lead": ("Welches schlanke Analytics-Tool nutzt ihr für ein kleines SaaS?",
-                 "Lohnt sich {p} im Vergleich zu Brightmetrics?"),
-        "peer": ("Quartalsplanung überstanden. 14 Prioritäten sind keine Prioritäten",
-                 "Als PM ist das beste Meeting der Woche immer noch das Kundengespräch"),
-        "planted_issue": ("Seit dem Update auf 4.2 exportiert {p} nur noch leere CSV-Dateien",
-                          "CSV-Export in {p} liefert seit 4.2 eine leere Datei. Bekanntes Problem?"),
+        "lead": (
+            "Welches schlanke Analytics-Tool nutzt ihr für ein kleines SaaS?",
+            "Lohnt sich {p} im Vergleich zu Brightmetrics?",
+        ),
+        "peer": (
+            "Quartalsplanung überstanden. 14 Prioritäten sind keine Prioritäten",
+            "Als PM ist das beste Meeting der Woche immer noch das Kundengespräch",
+        ),
+        "planted_issue": (
+            "Seit dem Update auf 4.2 exportiert {p} nur noch leere CSV-Dateien",
+            "CSV-Export in {p} liefert seit 4.2 eine leere Datei. Bekanntes Problem?",
+        ),
         "offtopic": ("Puls bei 160 nach dem Intervalltraining",),
     },
     "fr": {
-        "bug": ("Les tableaux de bord {p} mettent une éternité à charger ce matin",
-                "Les alertes Slack de {p} arrivent en double depuis hier"),
-        "praise": ("{p} est vraiment simple à prendre en main, bravo à l'équipe",
-                   "Les entonnoirs de {p} nous ont fait gagner un temps fou"),
-        "feature_request": ("Un mode sombre dans {p}, ce serait top", "Vivement le SSO sur l'offre de base de {p}"),
+        "bug": (
+            "Les tableaux de bord {p} mettent une éternité à charger ce matin",
+            "Les alertes Slack de {p} arrivent en double depuis hier",
+        ),
+        "praise": (
+            "{p} est vraiment simple à prendre en main, bravo à l'équipe",
+            "Les entonnoirs de {p} nous ont fait gagner un temps fou",
+        ),
+        "feature_request": (
+            "Un mode sombre dans {p}, ce serait top",
+            "Vivement le SSO sur l'offre de base de {p}",
+        ),
         "complaint": ("{comp} a encore augmenté ses prix, on regarde ailleurs",),
         "question": ("Comment filtrer un entonnoir {p} par pays ?",),
-        "lead": ("Des recommandations pour un outil d'analytics léger pour une petite équipe SaaS ?",
-                 "{p} ou Chartwell pour une startup de 8 personnes ?"),
-        "peer": ("Une semaine d'entretiens utilisateurs et trois surprises. Le métier de PM en résumé",
-                 "Réécrit notre template de PRD en une page. Enfin lu par les devs"),
-        "planted_issue": ("Depuis la 4.2, l'export CSV de {p} donne un fichier vide",
-                          "Export CSV vide dans {p} depuis la mise à jour, quelqu'un a une solution ?"),
+        "lead": (
+            "Des recommandations pour un outil d'analytics léger pour une petite équipe SaaS ?",
+            "{p} ou Chartwell pour une startup de 8 personnes ?",
+        ),
+        "peer": (
+            "Une semaine d'entretiens utilisateurs et trois surprises. Le métier de PM en résumé",
+            "Réécrit notre template de PRD en une page. Enfin lu par les devs",
+        ),
+        "planted_issue": (
+            "Depuis la 4.2, l'export CSV de {p} donne un fichier vide",
+            "Export CSV vide dans {p} depuis la mise à jour, quelqu'un a une solution ?",
+        ),
         "offtopic": ("Le pouls de la ville un vendredi soir, rien de tel",),
     },
     "pt": {
-        "bug": ("Os dashboards do {p} estão lentos demais hoje",
-                "Alguém mais com alertas duplicados do {p} no Slack?"),
-        "praise": ("Configurei o {p} em poucos minutos, muito bom", "O suporte do {p} respondeu em 5 minutos 👏"),
-        "feature_request": ("Seria ótimo ter modo escuro no {p}", "Uma integração com HubSpot no {p}, por favor"),
+        "bug": (
+            "Os dashboards do {p} estão lentos demais hoje",
+            "Alguém mais com alertas duplicados do {p} no Slack?",
+        ),
+        "praise": (
+            "Configurei o {p} em poucos minutos, muito bom",
+            "O suporte do {p} respondeu em 5 minutos 👏",
+        ),
+        "feature_request": (
+            "Seria ótimo ter modo escuro no {p}",
+            "Uma integração com HubSpot no {p}, por favor",
+        ),
         "complaint": ("{comp} ficou caro demais para time pequeno",),
         "question": ("Como compartilho um dashboard do {p} com um cliente?",),
-        "lead": ("Alguma recomendação de ferramenta de analytics leve para um SaaS pequeno?",
-                 "Vale a pena o {p} comparado ao Chartwell?"),
-        "peer": ("Planejamento trimestral concluído. Agora é priorizar de verdade",
-                 "Entrevistas com usuários continuam sendo a melhor parte do meu trabalho como PM"),
-        "planted_issue": ("Desde a versão 4.2 o export CSV do {p} vem vazio",
-                          "Exportar CSV no {p} gera arquivo vazio desde a atualização"),
+        "lead": (
+            "Alguma recomendação de ferramenta de analytics leve para um SaaS pequeno?",
+            "Vale a pena o {p} comparado ao Chartwell?",
+        ),
+        "peer": (
+            "Planejamento trimestral concluído. Agora é priorizar de verdade",
+            "Entrevistas com usuários continuam sendo a melhor parte do meu trabalho como PM",
+        ),
+        "planted_issue": (
+            "Desde a versão 4.2 o export CSV do {p} vem vazio",
+            "Exportar CSV no {p} gera arquivo vazio desde a atualização",
+        ),
         "offtopic": ("Pulso a mil depois desse jogo",),
     },
 }
