@@ -248,9 +248,7 @@ class HttpClient:
         auth: tuple[str, str] | None = None,
     ) -> httpx.Response:
         """Send a request with retries; returns any response with status < 400."""
-        return self._retrying(
-            method, path, params, json_body, data, headers, auth, lambda r: r
-        )
+        return self._retrying(method, path, params, json_body, data, headers, auth, lambda r: r)
 
     def get_json(
         self,
@@ -272,9 +270,7 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
     ) -> Any:
-        return self._retrying(
-            "POST", path, params, json_body, data, headers, auth, _parse_json
-        )
+        return self._retrying("POST", path, params, json_body, data, headers, auth, _parse_json)
 
     def _retrying(
         self,
@@ -293,7 +289,11 @@ class HttpClient:
         rate_waits = 0
         while True:
             request = self._client.build_request(
-                method, self.url(path), params=params, json=json_body, data=data,
+                method,
+                self.url(path),
+                params=params,
+                json=json_body,
+                data=data,
                 headers=headers,
             )
             if auth is not None:
@@ -310,7 +310,10 @@ class HttpClient:
             self._record_rate(response.headers)
             log.info(
                 "%s %s -> %s (%.2fs)",
-                self.source, shown, response.status_code, self.clock() - started,
+                self.source,
+                shown,
+                response.status_code,
+                self.clock() - started,
             )
             try:
                 if response.status_code == 429:
@@ -341,9 +344,7 @@ class HttpClient:
             wait = self.backoff(rate_waits + 2)
         detail = self.redact(_detail(response))
         if wait > self.max_rate_wait or rate_waits >= self.max_rate_retries:
-            message = (
-                f"{self.source}: rate limited on {shown} ({detail}); retry in {wait:.0f}s"
-            )
+            message = f"{self.source}: rate limited on {shown} ({detail}); retry in {wait:.0f}s"
             self.stats.last_error = message
             raise RateLimited(message, retry_after=wait)
         log.warning("%s %s: rate limited; waiting %.1fs", self.source, shown, wait)

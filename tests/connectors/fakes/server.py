@@ -210,9 +210,7 @@ class FakeServer:
         return _Handler
 
 
-def paged(
-    items: list[Any], page_size: int, token: str | None
-) -> tuple[list[Any], str | None]:
+def paged(items: list[Any], page_size: int, token: str | None) -> tuple[list[Any], str | None]:
     """Slice ``items`` by an integer-offset token; returns the page and the next token."""
     start = int(token or 0)
     end = start + page_size
