@@ -753,7 +753,7 @@ class _Gen:
         text = re.sub(r"\s+([.,!?])(?=\s|$)", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
         return (
             text[:1].upper() + text[1:]
-            if text[:1].islower() and not text.startswith("csv")
+            if text[:1].islower() and not text.startswith(("csv", "http"))
             else text
         )
 
@@ -1557,6 +1557,13 @@ class _Gen:
         rng = self.rng
         source = self._src("planted_issue")
         acct = self._choose_account("customer", source, avoid=self.planted_authors)
+        if rng.random() < 0.15 and source != "hn":
+            foreign = [
+                a
+                for a in self.by_role[("customer", source)]
+                if a.lang != "en" and a.person not in self.planted_authors
+            ]
+            acct = rng.choice(foreign) if foreign else acct
         self.planted_authors.add(acct.person)
         parent = None
         if rng.random() < 0.3:
