@@ -26,7 +26,7 @@ def read_jsonl(fh: IO[bytes], ctx: ReadContext) -> Iterator[Post | Rejected]:
         if data.isspace() or not data:
             continue
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8").rstrip("\r\n")
         except UnicodeDecodeError as exc:
             error = ctx.error(f"not UTF-8: {exc.reason}", line=lineno, column=exc.start + 1)
             yield Rejected(error, data.decode("utf-8", "replace").rstrip("\r\n"))
@@ -38,6 +38,6 @@ def read_jsonl(fh: IO[bytes], ctx: ReadContext) -> Iterator[Post | Rejected]:
             yield post_from_dict(obj)
         except json.JSONDecodeError as exc:
             error = ctx.error(f"invalid JSON: {exc.msg}", line=lineno, column=exc.colno)
-            yield Rejected(error, text.rstrip("\r\n"))
+            yield Rejected(error, text)
         except InputError as exc:
-            yield Rejected(exc.located(file=ctx.name, line=lineno), text.rstrip("\r\n"))
+            yield Rejected(exc.located(file=ctx.name, line=lineno), text)

@@ -40,7 +40,7 @@ def read_twarc(fh: IO[bytes], ctx: ReadContext) -> Iterator[Post | Rejected]:
             continue
         text = data.decode("utf-8", "replace").rstrip("\r\n")
         try:
-            page = json.loads(data.decode("utf-8"))
+            page = json.loads(data.decode("utf-8").rstrip("\r\n"))
         except UnicodeDecodeError as exc:
             error = ctx.error(f"not UTF-8: {exc.reason}", line=lineno, column=exc.start + 1)
             yield Rejected(error, text)

@@ -117,7 +117,8 @@ def iter_items(fh: IO[bytes], ctx: ReadContext) -> Iterator[tuple[int, Any, str]
             if cut and not eof and len(buf) - pos < MAX_ITEM:
                 fill()
                 continue
-            reason = "truncated archive" if cut and eof else "invalid JSON"
+            at_end = exc.msg.startswith("Unterminated string") or exc.pos >= len(buf.rstrip())
+            reason = "truncated archive" if eof and at_end else "invalid JSON"
             raise _where(ctx, buf, exc.pos, line, f"{reason}: {exc.msg}") from None
         if end >= len(buf) and not eof:  # a number or literal may continue in the next chunk
             fill()
