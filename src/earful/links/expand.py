@@ -89,6 +89,8 @@ def _follow(client: httpx.Client, url: str, opts: FetchOptions, deadline: float)
         _check_deadline(deadline)
         response = client.send(client.build_request(method, current), stream=True)
         try:
+            if method == "HEAD":
+                response.read()  # empty; lets the connection be reused for the next request
             status = response.status_code
             location = response.headers.get("location")
             if status in REDIRECTS and location:
@@ -168,7 +170,7 @@ def _read_capped(response: httpx.Response, max_bytes: int, deadline: float) -> b
         raise _Fail(f"unsupported content encoding {encoding!r}")
     out = bytearray()
     raw_read = 0
-    for chunk in response.iter_raw(65536):
+    for chunk in response.iter_raw():  # as the network delivers it
         _check_deadline(deadline)
         raw_read += len(chunk)
         if decoder is None:

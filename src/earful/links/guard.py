@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,8 +72,8 @@ def address_problem(ip: IPAddress) -> str | None:
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
         ("multicast", ip.is_multicast),
-        ("private", ip.is_private),
         ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
         ("shared (carrier-grade NAT)", isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED),
         ("non-global", not ip.is_global),
     )
@@ -97,9 +97,15 @@ def system_resolver(host: str, port: int) -> Sequence[str]:
 
 @dataclass(frozen=True, slots=True)
 class AddressPolicy:
-    """Which addresses link fetches may reach. ``allow_private`` lifts every restriction."""
+    """Which addresses link fetches may reach.
+
+    ``allow_private`` (``allow_private_urls`` in earful.toml) lifts every restriction; ``allow``
+    exempts exact ``(address, port)`` pairs only (used by tests to reach their own local server
+    while everything else stays refused). ``resolver`` replaces ``socket.getaddrinfo``.
+    """
 
     allow_private: bool = False
+    allow: Collection[tuple[str, int]] = frozenset()
     resolver: Resolver = field(default=system_resolver)
 
     def resolve(self, host: str, port: int) -> list[IPAddress]:
@@ -121,6 +127,8 @@ class AddressPolicy:
                 raise ConnectorError(f"cannot resolve {host}: no addresses")
         if not self.allow_private:
             for ip in addresses:
+                if (str(ip), port) in self.allow:
+                    continue
                 problem = address_problem(ip)
                 if problem is not None:
                     raise BlockedAddress(host, str(ip), problem)
