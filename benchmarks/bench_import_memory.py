@@ -22,10 +22,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 WORDS = (
-    "acme pulse dashboard export crash slow login sync love hate pricing support feature "
-    "request bug release beta mobile app android ios latency outage thanks great awful "
-    "onboarding integration slack api webhook team plan upgrade refund café naïve"
-).split()
+    "acme", "pulse", "dashboard", "export", "crash", "slow", "login", "sync", "love", "hate",
+    "pricing", "support", "feature", "request", "bug", "release", "beta", "mobile", "app",
+    "android", "ios", "latency", "outage", "thanks", "great", "awful", "onboarding",
+    "integration", "slack", "api", "webhook", "team", "plan", "upgrade", "refund", "café",
+    "naïve"
+)
 
 
 def generate(path: Path, n: int, seed: int = 7) -> None:
@@ -42,7 +44,7 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
             if i % 11 == 0:
                 words.append(f"https://example.com/p/{i}")
             handle = f"user{rng.randint(1, 50000)}"
-            obj = {
+            obj: dict[str, object] = {
                 "source": rng.choice(("x", "bluesky", "mastodon", "reddit")),
                 "id": str(10**12 + i),
                 "created_at": (start + timedelta(seconds=i * 3)).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tests.importers.conftest import Snapshot
 
 from earful.errors import InputError
 from earful.importers import import_file, sniff_format
 from earful.store.sqlite import SQLiteStore
-from tests.importers.conftest import Snapshot
 
 
 def test_search_pages(store: SQLiteStore, fixtures: Path) -> None:
@@ -85,7 +85,8 @@ def test_bad_pages(
     ("line", "reason", "field"),
     [
         ('{"data": [{"id": "9", "text": "t", "created_at": "2025-01-01T00:00:00Z",'
-         ' "public_metrics": {"like_count": -1}}]}', "non-negative", "data[0].public_metrics.like_count"),
+         ' "public_metrics": {"like_count": -1}}]}',
+         "non-negative", "data[0].public_metrics.like_count"),
         ('{"data": {"id": 9.5, "text": "t", "created_at": "2025-01-01T00:00:00Z"}}',
          "expected a string", "data.id"),
         ('{"data": [], "includes": {"users": [{"name": "no id"}]}}', "string 'id'",
