@@ -38,7 +38,10 @@ a, b, c, d = Term("a"), Term("b"), Term("c"), Term("d")
         ("--a", Not(Not(a))),
         ("-(a OR b)", Not(Or((a, b)))),
         ('-"a b"', Not(Phrase("a b"))),
-        ("-#x -@y -from:z", And((Not(Hashtag("x")), Not(Mention("y")), Not(Operator("from", "z"))))),
+        (
+            "-#x -@y -from:z",
+            And((Not(Hashtag("x")), Not(Mention("y")), Not(Operator("from", "z")))),
+        ),
         ("a-b", Term("a-b")),
         ("or", Term("or")),
         ("a or b", And((a, Term("or"), b))),
@@ -91,9 +94,25 @@ def test_operators(query: str, op: object) -> None:
 
 
 def test_every_operator_is_covered() -> None:
-    seen = {"from", "to", "lang", "since", "until", "url", "has", "is", "min_faves",
-            "min_retweets", "min_replies", "conversation_id", "source", "product",
-            "sentiment", "type", "spam"}
+    seen = {
+        "from",
+        "to",
+        "lang",
+        "since",
+        "until",
+        "url",
+        "has",
+        "is",
+        "min_faves",
+        "min_retweets",
+        "min_replies",
+        "conversation_id",
+        "source",
+        "product",
+        "sentiment",
+        "type",
+        "spam",
+    }
     assert set(OPERATORS) == seen
 
 

@@ -33,14 +33,34 @@ from earful.query import (
 )
 from earful.store import open_store
 
-WORDS = ["crash", "Crash", "CRASH", "café", "CAFE", "naïve", "naive", "pulse", "report",
-         "e-mail", "email", "acme.com", "Acme", "bug", "great", "slow", "Zoë"]
+WORDS = [
+    "crash",
+    "Crash",
+    "CRASH",
+    "café",
+    "CAFE",
+    "naïve",
+    "naive",
+    "pulse",
+    "report",
+    "e-mail",
+    "email",
+    "acme.com",
+    "Acme",
+    "bug",
+    "great",
+    "slow",
+    "Zoë",
+]
 TAGS = ["Bug", "bug", "Pricing", "café", "Cafe"]
 HANDLES = ["Ann", "ann", "Bob", "Zoë", "zoe"]
 URLS = ["https://acme.com/Blog/A", "https://ex.org/x?q=1", "https://café.example/Y"]
 LANGS = [None, "en", "EN", "en-GB", "fr", "english"]
-LABELS = {"sentiment": ["positive", "negative"], "type": ["bug", "praise"],
-          "spam": ["true", "false"]}
+LABELS = {
+    "sentiment": ["positive", "negative"],
+    "type": ["bug", "praise"],
+    "spam": ["true", "false"],
+}
 BASE = datetime(2026, 3, 10, tzinfo=UTC)
 CONTEXT = QueryContext({"acme": ("Acme", "acme.com", "Pulse Café"), "pulse": ("Pulse",)})
 
@@ -66,7 +86,9 @@ def posts(draw: st.DrawFn, index: int) -> Post:
         created_at=draw(times),
         text=" ".join(draw(st.permutations(words))),
         lang=draw(st.sampled_from(LANGS)),
-        author=draw(st.one_of(st.none(), st.builds(Author, st.just("a"), st.sampled_from(HANDLES)))),
+        author=draw(
+            st.one_of(st.none(), st.builds(Author, st.just("a"), st.sampled_from(HANDLES)))
+        ),
         reply_to=draw(reply_tos),
         quote_of=draw(st.sampled_from([None, "1"])),
         repost_of=draw(st.sampled_from([None, "2"])),

@@ -10,7 +10,7 @@ from earful.errors import QueryError
 
 Kind = Literal["LPAREN", "RPAREN", "OR", "NEG", "WORD", "PHRASE", "OP", "HASHTAG", "MENTION"]
 
-_STOP = frozenset("()\"")
+_STOP = frozenset('()"')
 _OPERATOR = re.compile(r"([A-Za-z_]+):(.*)", re.DOTALL)
 
 
@@ -23,7 +23,7 @@ class Token:
 
 
 def tokenize(query: str) -> list[Token]:
-    """The tokens of ``query``; raises :class:`QueryError` for an unbalanced quote or a bare ``-``."""
+    """The tokens of ``query``; :class:`QueryError` for an unbalanced quote or a bare ``-``."""
     out: list[Token] = []
     i, n = 0, len(query)
     while i < n:
@@ -67,9 +67,9 @@ def _word(word: str, col: int) -> Token:
         return Token("OP", col, m.group(2), m.group(1).lower())
     if word == "OR":
         return Token("OR", col)
-    if word[0] in "#＃":
+    if word[0] in "#\uff03":
         return Token("HASHTAG", col, word[1:])
-    if word[0] in "@＠":
+    if word[0] in "@\uff20":
         return Token("MENTION", col, word[1:])
     return Token("WORD", col, word)
 

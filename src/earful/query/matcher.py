@@ -38,9 +38,7 @@ def phrase_in(phrase_tokens: list[str], padded_norm: str) -> bool:
 
 
 class _Matcher:
-    def __init__(
-        self, post: Post, labels: Mapping[str, set[str]], context: QueryContext
-    ) -> None:
+    def __init__(self, post: Post, labels: Mapping[str, set[str]], context: QueryContext) -> None:
         self.post = post
         self.labels = labels
         self.context = context
@@ -72,7 +70,7 @@ class _Matcher:
             return any(self.eval(c) for c in node.children)
         return self.operator(node)
 
-    def operator(self, op: Operator) -> bool:  # noqa: PLR0911 - one branch per operator
+    def operator(self, op: Operator) -> bool:
         post, name, value = self.post, op.name, op.value
         if name == "from":
             return post.author is not None and fold(post.author.handle) == fold(value)
@@ -109,9 +107,7 @@ class _Matcher:
         if name == "source":
             return post.source == value
         if name == "product":
-            return any(
-                phrase_in(tokens(n), self.padded) for n in self.context.product_names(value)
-            )
+            return any(phrase_in(tokens(n), self.padded) for n in self.context.product_names(value))
         if name in ("sentiment", "type", "spam"):
             return value in self.labels.get(name, ())
         raise ValueError(f"unknown operator {name!r}")

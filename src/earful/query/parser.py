@@ -156,21 +156,27 @@ def operator_value(name: str, value: str, column: int) -> str:
         raise QueryError(f"empty value for '{name}:'", column=column)
     value = value.strip()
     if name in ("from", "to"):
-        handle = value.lstrip("@＠")
+        handle = value.lstrip("@\uff20")
         if not handle:
             raise QueryError(f"empty value for '{name}:'", column=column)
         return handle
     if name == "lang":
         if not _LANG.fullmatch(value):
-            raise QueryError(f"bad language code {value!r} for 'lang:' (e.g. en, pt-BR)", column=column)
+            raise QueryError(
+                f"bad language code {value!r} for 'lang:' (e.g. en, pt-BR)", column=column
+            )
         return value.lower()
     if name in ("since", "until"):
         if not _DATE.fullmatch(value):
-            raise QueryError(f"bad date {value!r} for '{name}:' (expected YYYY-MM-DD)", column=column)
+            raise QueryError(
+                f"bad date {value!r} for '{name}:' (expected YYYY-MM-DD)", column=column
+            )
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise QueryError(f"bad date {value!r} for '{name}:' (no such day)", column=column) from None
+            raise QueryError(
+                f"bad date {value!r} for '{name}:' (no such day)", column=column
+            ) from None
         return value
     if name.startswith("min_"):
         if not _NUMBER.fullmatch(value):

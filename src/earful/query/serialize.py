@@ -24,7 +24,9 @@ def to_text(node: Node) -> str:
         inner = to_text(child)
         return f"-({inner})" if isinstance(child, And | Or) else f"-{inner}"
     if isinstance(node, And):
-        return " ".join(f"({to_text(c)})" if isinstance(c, Or) else to_text(c) for c in node.children)
+        return " ".join(
+            f"({to_text(c)})" if isinstance(c, Or) else to_text(c) for c in node.children
+        )
     return " OR ".join(
         f"({to_text(c)})" if isinstance(c, Or) else to_text(c) for c in node.children
     )

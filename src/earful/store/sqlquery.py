@@ -22,10 +22,11 @@ Fragment = tuple[str, list[Any]]
 
 _FTS = "p.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)"
 _ENTITY = "p.rowid IN (SELECT post_rowid FROM post_entities WHERE kind = ? AND value = ?)"
-_ENTITY_ANY = "EXISTS (SELECT 1 FROM post_entities AS e WHERE e.post_rowid = p.rowid AND e.kind = ?)"
+_ENTITY_ANY = (
+    "EXISTS (SELECT 1 FROM post_entities AS e WHERE e.post_rowid = p.rowid AND e.kind = ?)"
+)
 _URL = (
-    "p.rowid IN (SELECT post_rowid FROM post_entities WHERE kind = 'url'"
-    " AND instr(value, ?) > 0)"
+    "p.rowid IN (SELECT post_rowid FROM post_entities WHERE kind = 'url' AND instr(value, ?) > 0)"
 )
 _LABEL = "p.rowid IN (SELECT post_rowid FROM effective_labels WHERE field = ? AND value = ?)"
 _LANG = "coalesce(lower(p.lang) = ? OR substr(lower(p.lang), 1, ?) = ?, 0)"
@@ -35,7 +36,11 @@ _COLUMN_EQ = {
     "conversation_id": "p.conversation_id IS ?",
     "source": "p.source = ?",
 }
-_MIN = {"min_faves": "p.likes >= ?", "min_retweets": "p.reposts >= ?", "min_replies": "p.replies >= ?"}
+_MIN = {
+    "min_faves": "p.likes >= ?",
+    "min_retweets": "p.reposts >= ?",
+    "min_replies": "p.replies >= ?",
+}
 _IS = {
     "reply": "(p.reply_to_id IS NOT NULL OR p.reply_to_handle IS NOT NULL)",
     "retweet": "p.repost_of IS NOT NULL",
