@@ -126,9 +126,7 @@ def test_policy(server: LocalServer) -> AddressPolicy:
 
 def html(title: str = "", head: str = "", charset: str = "utf-8") -> Reply:
     doc = f"<!doctype html><html><head><title>{title}</title>{head}</head><body>hi</body></html>"
-    return Reply(
-        200, {"Content-Type": f"text/html; charset={charset}"}, doc.encode(charset)
-    )
+    return Reply(200, {"Content-Type": f"text/html; charset={charset}"}, doc.encode(charset))
 
 
 def gzipped(data: bytes) -> bytes:

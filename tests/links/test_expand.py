@@ -44,7 +44,9 @@ def test_short_link_chain_through_every_redirect_code(
     assert result.final_url == final
     assert result.canonical == server.url("/article?id=7")  # tracking parameter dropped
     assert (result.title, result.description, result.site_name) == (
-        "The Article", "What it says", "Example News"
+        "The Article",
+        "What it says",
+        "Example News",
     )
     assert result.page_canonical == server.url("/article?id=7")
     assert result.content_type == "text/html"

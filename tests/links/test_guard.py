@@ -74,7 +74,9 @@ def test_real_localhost_is_refused_by_default() -> None:
 
 
 def test_allow_private_lifts_the_check() -> None:
-    policy = AddressPolicy(allow_private=True, resolver=fake_resolver({"evil.example": ["10.0.0.1"]}))
+    policy = AddressPolicy(
+        allow_private=True, resolver=fake_resolver({"evil.example": ["10.0.0.1"]})
+    )
     assert [str(a) for a in policy.resolve("evil.example", 80)] == ["10.0.0.1"]
 
 

@@ -130,7 +130,8 @@ def parse_meta(html: str, base_url: str | None = None) -> PageMeta:
     return PageMeta(
         title=clean_text(meta.get("og:title") or meta.get("twitter:title") or title, TITLE_MAX),
         description=clean_text(
-            meta.get("og:description") or meta.get("twitter:description")
+            meta.get("og:description")
+            or meta.get("twitter:description")
             or meta.get("description"),
             DESCRIPTION_MAX,
         ),

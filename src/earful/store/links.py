@@ -140,9 +140,18 @@ def save_result(conn: sqlite3.Connection, result: LinkResult) -> None:
         " title = ?, description = ?, site_name = ?, page_canonical = ?, fetched_at = ?,"
         " error = ? WHERE url = ?",
         (
-            result.canonical, result.final_url, result.status, result.hops, result.content_type,
-            result.title, result.description, result.site_name, result.page_canonical,
-            result.fetched_at, result.error, result.url,
+            result.canonical,
+            result.final_url,
+            result.status,
+            result.hops,
+            result.content_type,
+            result.title,
+            result.description,
+            result.site_name,
+            result.page_canonical,
+            result.fetched_at,
+            result.error,
+            result.url,
         ),
     )
     conn.execute(
