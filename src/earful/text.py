@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 _TOKEN = re.compile(r"[^\W_]+")
-_HASHTAG = re.compile(r"(?<![\w&#])[#＃]([^\W\d_][\w]*|\d+[^\W\d_][\w]*)")
+_HASHTAG = re.compile(r"(?<![\w&#])[#\uFF03]([^\W\d_][\w]*|\d+[^\W\d_][\w]*)")
 _MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)")
 _URL = re.compile(r"https?://[^\s<>\"'\u2019\u201d]+", re.IGNORECASE)
 _URL_TRAIL = ".,;:!?)]}'\""
@@ -23,9 +23,7 @@ _URL_TRAIL = ".,;:!?)]}'\""
 @lru_cache(maxsize=4096)
 def fold(value: str) -> str:
     """Case- and diacritics-insensitive form of ``value`` (no tokenisation)."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", stripped.casefold())
+    return fold_text(value)
 
 
 def tokens(text: str) -> list[str]:
@@ -40,9 +38,19 @@ def normalize(text: str) -> str:
 
 def fold_text(text: str) -> str:
     """Like :func:`fold`, uncached: for post bodies."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = decomposed.translate(_combining_marks())
     return unicodedata.normalize("NFKC", stripped.casefold())
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """A str.translate table deleting every code point with a non-zero combining class."""
+    import sys
+
+    return {cp: None for cp in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
 
 
 def extract_hashtags(text: str) -> tuple[str, ...]:

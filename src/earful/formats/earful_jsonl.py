@@ -37,10 +37,9 @@ def parse_time(value: object, field: str = "created_at") -> datetime:
 
 def format_time(value: datetime) -> str:
     """RFC 3339 in UTC with a ``Z`` suffix, second precision unless sub-second data exists."""
-    value = value.astimezone(UTC)
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat() + "Z"
 
 
 def _str(obj: Mapping[str, Any], key: str, field: str, *, required: bool = False) -> str | None:

@@ -34,8 +34,8 @@ ON CONFLICT (source, id) DO UPDATE SET
     conversation_id = coalesce(excluded.conversation_id, conversation_id),
     likes = excluded.likes, reposts = excluded.reposts, replies = excluded.replies,
     quotes = excluded.quotes, hashtags = excluded.hashtags, mentions = excluded.mentions,
-    urls = excluded.urls, raw = excluded.raw, updated_at = excluded.updated_at
-RETURNING rowid
+    urls = excluded.urls, raw = excluded.raw, updated_at = excluded.updated_at, rev = rev + 1
+RETURNING rowid, rev
 """
 
 _AUTHOR = """
@@ -58,82 +58,135 @@ class UpsertCounts:
         return UpsertCounts(self.inserted + other.inserted, self.updated + other.updated)
 
 
-def upsert_posts(conn: sqlite3.Connection, posts: Iterable[Post]) -> UpsertCounts:
+# A post turned into plain tuples, ready for the database: (post row without timestamps,
+# entities as (kind, value), author row without timestamp or None). Pure and picklable, so an
+# importer may prepare posts in another process while this one writes.
+Prepared = tuple[tuple[Any, ...], list[tuple[str, str]], tuple[Any, ...] | None]
+
+
+def prepare(post: Post, raw_json: str | None = None) -> Prepared:
+    """Everything :func:`write_prepared` needs from ``post``, computed without the database.
+
+    ``raw_json`` is the raw payload already serialised (e.g. the JSONL line it came from);
+    without it ``post.raw`` is serialised here.
+    """
+    if raw_json is None and post.raw is not None:
+        raw_json = json.dumps(post.raw, ensure_ascii=False, default=str)
+    author = post.author
+    handle_norm = fold(author.handle) if author else None
+    row = (
+        post.source,
+        post.id,
+        format_time(post.created_at),
+        int(post.created_at.timestamp()),
+        post.text,
+        normalize(post.text),
+        post.url,
+        post.lang,
+        author.id if author else None,
+        handle_norm,
+        post.reply_to.post_id if post.reply_to else None,
+        fold(post.reply_to.author_handle)
+        if post.reply_to and post.reply_to.author_handle
+        else None,
+        post.quote_of,
+        post.repost_of,
+        post.conversation_id,
+        post.metrics.likes,
+        post.metrics.reposts,
+        post.metrics.replies,
+        post.metrics.quotes,
+        _json_list(post.hashtags),
+        _json_list(post.mentions),
+        _json_list(post.urls),
+        raw_json,
+    )
+    author_row = (
+        (
+            post.source,
+            author.id,
+            author.handle,
+            handle_norm,
+            author.name,
+            author.bio,
+            author.followers,
+            author.following,
+        )
+        if author is not None
+        else None
+    )
+    return row, _entities(post), author_row
+
+
+def upsert_posts(
+    conn: sqlite3.Connection, posts: Iterable[Post], batch: int = 2000
+) -> UpsertCounts:
     """Insert or update ``posts`` on the open transaction of ``conn``."""
+    return write_prepared(conn, map(prepare, posts), batch)
+
+
+def write_prepared(
+    conn: sqlite3.Connection, prepared: Iterable[Prepared], batch: int = 2000
+) -> UpsertCounts:
+    """Upsert prepared posts on the open transaction of ``conn``.
+
+    Entities, authors and the full-text index are written in batches; a post seen twice (even
+    within one batch) keeps only its latest entities.
+    """
     now = datetime.now(UTC).isoformat()
     inserted = updated = 0
-    for post in posts:
-        author = post.author
-        handle_norm = fold(author.handle) if author else None
-        existed = conn.execute(
-            "SELECT 1 FROM posts WHERE source = ? AND id = ?", (post.source, post.id)
-        ).fetchone()
-        row = conn.execute(
-            _UPSERT,
-            (
-                post.source,
-                post.id,
-                format_time(post.created_at),
-                int(post.created_at.timestamp()),
-                post.text,
-                normalize(post.text),
-                post.url,
-                post.lang,
-                author.id if author else None,
-                handle_norm,
-                post.reply_to.post_id if post.reply_to else None,
-                fold(post.reply_to.author_handle)
-                if post.reply_to and post.reply_to.author_handle
-                else None,
-                post.quote_of,
-                post.repost_of,
-                post.conversation_id,
-                post.metrics.likes,
-                post.metrics.reposts,
-                post.metrics.replies,
-                post.metrics.quotes,
-                json.dumps(list(post.hashtags), ensure_ascii=False),
-                json.dumps(list(post.mentions), ensure_ascii=False),
-                json.dumps(list(post.urls), ensure_ascii=False),
-                json.dumps(post.raw, ensure_ascii=False, default=str)
-                if post.raw is not None
-                else None,
-                now,
-                now,
-            ),
-        ).fetchone()
-        rowid = row[0]
-        if existed is None:
+    entities: dict[int, list[tuple[str, str, int]]] = {}
+    stale: list[tuple[int]] = []
+    authors: dict[tuple[str, str], tuple[Any, ...]] = {}
+    fts: list[tuple[int, str]] = []
+    execute = conn.execute
+    for row, post_entities, author_row in prepared:
+        rowid, rev = execute(_UPSERT, (*row, now, now)).fetchone()
+        if rev == 0:
             inserted += 1
+            fts.append((rowid, row[5]))
         else:
             updated += 1
-            conn.execute("DELETE FROM post_entities WHERE post_rowid = ?", (rowid,))
-        conn.executemany(
-            "INSERT OR IGNORE INTO post_entities (kind, value, post_rowid) VALUES (?, ?, ?)",
-            _entities(post, rowid),
-        )
-        if author is not None:
-            conn.execute(
-                _AUTHOR,
-                (
-                    post.source,
-                    author.id,
-                    author.handle,
-                    handle_norm,
-                    author.name,
-                    author.bio,
-                    author.followers,
-                    author.following,
-                    now,
-                ),
-            )
+            if rowid not in entities:
+                stale.append((rowid,))
+        entities[rowid] = [(kind, value, rowid) for kind, value in post_entities]
+        if author_row is not None:
+            authors[(author_row[0], author_row[1])] = (*author_row, now)
+        if len(entities) >= batch:
+            _flush(conn, entities, stale, authors, fts)
+    _flush(conn, entities, stale, authors, fts)
     return UpsertCounts(inserted, updated)
 
 
-def _entities(post: Post, rowid: int) -> list[tuple[str, str, int]]:
-    out = [("hashtag", fold(t), rowid) for t in post.hashtags]
-    out += [("mention", fold(m), rowid) for m in post.mentions]
-    out += [("url", u.casefold(), rowid) for u in post.urls]
+def _json_list(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False) if values else "[]"
+
+
+def _flush(
+    conn: sqlite3.Connection,
+    entities: dict[int, list[tuple[str, str, int]]],
+    stale: list[tuple[int]],
+    authors: dict[tuple[str, str], tuple[Any, ...]],
+    fts: list[tuple[int, str]],
+) -> None:
+    conn.executemany("INSERT INTO posts_fts (rowid, norm) VALUES (?, ?)", fts)
+    if stale:
+        conn.executemany("DELETE FROM post_entities WHERE post_rowid = ?", stale)
+    conn.executemany(
+        "INSERT OR IGNORE INTO post_entities (kind, value, post_rowid) VALUES (?, ?, ?)",
+        [row for rows in entities.values() for row in rows],
+    )
+    conn.executemany(_AUTHOR, list(authors.values()))
+    entities.clear()
+    stale.clear()
+    authors.clear()
+    fts.clear()
+
+
+def _entities(post: Post) -> list[tuple[str, str]]:
+    out = [("hashtag", fold(t)) for t in post.hashtags]
+    out += [("mention", fold(m)) for m in post.mentions]
+    out += [("url", u.casefold()) for u in post.urls]
     return out
 
 

@@ -48,6 +48,7 @@ CREATE TABLE posts (
     raw TEXT,
     imported_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
+    rev INTEGER NOT NULL DEFAULT 0,
     UNIQUE (source, id)
 );
 CREATE INDEX posts_created ON posts (created_ts);
@@ -64,12 +65,11 @@ CREATE TABLE post_entities (
 ) WITHOUT ROWID;
 CREATE INDEX post_entities_post ON post_entities (post_rowid);
 
+-- New rows are indexed by store.posts.upsert_posts in batches (faster than a trigger);
+-- updates and deletes keep the index in step through triggers.
 CREATE VIRTUAL TABLE posts_fts USING fts5(
     norm, content='posts', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0'
 );
-CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
-    INSERT INTO posts_fts (rowid, norm) VALUES (new.rowid, new.norm);
-END;
 CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
     INSERT INTO posts_fts (posts_fts, rowid, norm) VALUES ('delete', old.rowid, old.norm);
     DELETE FROM post_entities WHERE post_rowid = old.rowid;
