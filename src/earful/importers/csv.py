@@ -43,7 +43,7 @@ EXPORT_COLUMNS = {
 
 _SPLIT = re.compile(r"[\s,]+")
 _MANGLED_ID = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
-_EPOCH = re.compile(r"^\d{9,13}(\.\d+)?$")
+_EPOCH = re.compile(r"^(\d{9,11}(\.\d+)?|\d{13})$")
 _SPACE_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) ?([+-]\d{2}:?\d{2}|Z|UTC)?$")  # noqa: E501
 _X_CLASSIC = "%a %b %d %H:%M:%S %z %Y"
 TIME_FORMATS_HELP = (
@@ -74,7 +74,7 @@ def parse_csv_time(value: str, field: str = "created_at") -> datetime:
     """A CSV timestamp in one of :data:`TIME_FORMATS_HELP` as aware UTC."""
     text = value.strip()
     if _EPOCH.match(text):
-        seconds = float(text) / (1000 if len(text.split(".")[0]) == 13 else 1)
+        seconds = float(text) / (1000 if len(text) == 13 else 1)
         return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
     m = _SPACE_OFFSET.match(text)
     if m:
