@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from earful.links.expand import FetchOptions, LinkResult, fetch_link
 from earful.links.guard import AddressPolicy, guarded_client
 
-from .conftest import LocalServer, Reply, gzipped, html
+from .localserver import LocalServer, Reply, gzipped, html
 
 
 def _go(

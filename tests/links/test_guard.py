@@ -9,7 +9,7 @@ import pytest
 from earful.links.expand import FetchOptions, fetch_link
 from earful.links.guard import AddressPolicy, BlockedAddress, address_problem, guarded_client
 
-from .conftest import LocalServer, Reply, fake_resolver, html
+from .localserver import LocalServer, Reply, fake_resolver, html
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from earful.models import Post
 from earful.store import links as db
 from earful.workspace import Workspace
 
-from .conftest import LocalServer, Reply, html
+from .localserver import LocalServer, Reply, html
 
 
 def _post(i: int, text: str, urls: tuple[str, ...] = ()) -> Post:
