@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from earful.errors import ConfigError, ConnectorError
+from earful.errors import ConfigError, ConnectorError, InputError
 
 if TYPE_CHECKING:
     from earful.config import Config
@@ -150,8 +150,8 @@ def sync_job(
                 on_page(result)
             if stop is not None and stop.is_set():
                 break
-    except ConnectorError as exc:
-        message = http.redact(str(exc))
+    except (ConnectorError, InputError) as exc:
+        message = http.redact(f"{source}: {exc}" if isinstance(exc, InputError) else str(exc))
         result.error = message
         log.warning("%s/%s: %s", watch, source, message)
         rate = http.stats.rate_limit.as_dict() if http.stats.rate_limit else None
