@@ -103,3 +103,25 @@ def test_sniffing(tmp_path: Path, fixtures: Path) -> None:
         sniff_format(unknown)
     with pytest.raises(InputError, match="cannot read file"):
         sniff_format(tmp_path / "missing.jsonl")
+
+
+def test_sniffs_flattened_tweet_with_client_source(tmp_path: Path) -> None:
+    """v2 tweets may carry `source` (the client app); they are still twarc lines."""
+    path = tmp_path / "flat.jsonl"
+    path.write_text(json.dumps({"id": "1", "text": "hi", "source": "Twitter Web App",
+                                "author_id": "2", "created_at": "2025-01-01T00:00:00Z"}) + "\n",
+                    encoding="utf-8")
+    assert sniff_format(path) == "twarc"
+
+
+def test_unwritable_rejects_file_fails_cleanly(tmp_path: Path, fixtures: Path) -> None:
+    root = _ws(tmp_path)
+    result = runner.invoke(app, ["import", str(fixtures / "bad_json.jsonl"), "-w", str(root),
+                                 "--skip-bad", str(tmp_path / "missing" / "rejects.jsonl")])
+    assert result.exit_code == 1
+    assert "cannot write rejects" in result.output
+    assert _count(root) == 0
+    result = runner.invoke(app, ["import", str(fixtures / "good.jsonl"), "-w", str(root),
+                                 "--skip-bad", str(fixtures / "good.jsonl")])
+    assert result.exit_code == 1
+    assert "other than the input" in result.output

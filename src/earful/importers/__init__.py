@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 FORMATS = ("auto", "jsonl", "csv", "x-archive", "twarc")
 SNIFF_BYTES = 64 << 10
 MAX_FIRST_LINE = 64 << 20
+# Keys of an X API v2 tweet that Earful JSONL never has (a flattened twarc2 line).
+TWEET_KEYS = ("author_id", "public_metrics", "edit_history_tweet_ids", "__twarc")
 
 
 def import_file(
@@ -121,9 +123,7 @@ def _json_kind(line: bytes) -> str | None:
         return None
     if "data" in obj and ("includes" in obj or "meta" in obj):
         return "twarc"
-    if "source" not in obj and "id" in obj and "text" in obj and (
-        "author_id" in obj or "__twarc" in obj or "public_metrics" in obj
-    ):
+    if "id" in obj and "text" in obj and any(key in obj for key in TWEET_KEYS):
         return "twarc"
     return "jsonl"
 

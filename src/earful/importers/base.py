@@ -94,7 +94,11 @@ def run_import(
         fh = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
-    rejects = _RejectWriter(skip_bad, path) if skip_bad is not None else None
+    try:
+        rejects = _RejectWriter(skip_bad, path) if skip_bad is not None else None
+    except BaseException:
+        fh.close()
+        raise
     counts = UpsertCounts()
     batch: list[Post] = []
     report = progress or _no_progress
