@@ -19,13 +19,17 @@ HANDLE = "tester.example.social"
 PASSWORD = "app-pass-wd12-34ab"
 
 
-def make_view(n: int, text: str, when: datetime, did: str = "did:plc:fakeauthor") -> dict[str, Any]:
+def make_view(
+    n: int, text: str, when: datetime, did: str = "did:plc:fakeauthor"
+) -> dict[str, Any]:
     stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return {
         "uri": f"at://{did}/app.bsky.feed.post/3lfake{n:07d}",
         "cid": f"bafyfake{n}",
         "author": {"did": did, "handle": "author.example.social", "displayName": f"Author {n}"},
-        "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": stamp, "langs": ["en"]},
+        "record": {
+            "$type": "app.bsky.feed.post", "text": text, "createdAt": stamp, "langs": ["en"]
+        },
         "replyCount": 0, "repostCount": 0, "likeCount": n % 7, "quoteCount": 0,
         "indexedAt": stamp, "labels": [],
     }

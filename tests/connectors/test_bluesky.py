@@ -60,7 +60,8 @@ def test_golden_search_page_maps_every_field() -> None:
 
 def test_jetstream_events_map_and_skip_non_posts() -> None:
     conn = BlueskyConnector(env={})
-    posts = [conn._event_post(json.dumps(e)) for e in iter_lines(str(FIXTURES / "jetstream_events.jsonl"))]
+    events = iter_lines(str(FIXTURES / "jetstream_events.jsonl"))
+    posts = [conn._event_post(json.dumps(e)) for e in events]
     kept = [p for p in posts if p is not None]
     assert [p.id for p in kept] == [
         "at://did:plc:live555/app.bsky.feed.post/3lliveaaa01",
@@ -74,7 +75,7 @@ def test_bad_payload_names_the_field() -> None:
     conn = BlueskyConnector(env={})
     with pytest.raises(InputError, match="field 'record'"):
         conn.to_post({"uri": "at://did:plc:a/app.bsky.feed.post/1"})
-    with pytest.raises(InputError, match="record.createdAt"):
+    with pytest.raises(InputError, match=r"record\.createdAt"):
         conn.to_post({"uri": "at://did:plc:a/app.bsky.feed.post/1", "record": {"text": "x"}})
 
 

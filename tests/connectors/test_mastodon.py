@@ -7,13 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from earful.config import SourceSettings
-from earful.connectors.base import Query
-from earful.connectors.html_text import html_to_text
-from earful.connectors.mastodon import MastodonConnector
-from earful.errors import InputError
-from earful.store.sqlite import SQLiteStore
 from tests.connectors.fake_mastodon import (
     TOKEN,
     FakeMastodon,
@@ -21,8 +14,15 @@ from tests.connectors.fake_mastodon import (
     make_statuses,
     sse_update,
 )
-from tests.connectors.fakes.server import Fault, FakeServer
+from tests.connectors.fakes.server import FakeServer, Fault
 from tests.connectors.helpers import make, sync_all
+
+from earful.config import SourceSettings
+from earful.connectors.base import Query
+from earful.connectors.html_text import html_to_text
+from earful.connectors.mastodon import MastodonConnector
+from earful.errors import InputError
+from earful.store.sqlite import SQLiteStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "mastodon"
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -52,7 +52,9 @@ def test_golden_statuses_map_safely() -> None:
     first, reply, boost, quote = (conn.to_post(s) for s in raw)
 
     assert first.id == "social.example/113000000000000009"
-    assert first.text == "Trying #Widgetry & loving it <3\nsecond line changelog\n\n@rivet thoughts?"
+    assert first.text == (
+        "Trying #Widgetry & loving it <3\nsecond line changelog\n\n@rivet thoughts?"
+    )
     assert "<" not in first.text.replace("<3", "")
     assert first.hashtags == ("Widgetry",)
     assert first.mentions == ("rivet@other.example",)
@@ -107,7 +109,7 @@ def test_tag_timeline_paging_with_faults(store: SQLiteStore) -> None:
     host = srv.url.removeprefix("http://")
     got = {p.id for _, p in store.iter_posts()}
     assert got == {f"{host}/{sid}" for sid in tagged} and len(tagged) == 30
-    assert all("/api/v1/timelines/tag/widgetry" == r.path for r in srv.requests)
+    assert all(r.path == "/api/v1/timelines/tag/widgetry" for r in srv.requests)
     assert pages == 3 and len(sleeps) == 4
     assert cursor == {"feeds": {"tag:widgetry": {"newest": tagged[0]}}}
 

@@ -8,12 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from earful.config import SourceSettings
-from earful.connectors.base import Query
-from earful.connectors.reddit import RedditConnector, post_from_thing, search_string
-from earful.errors import AuthError, ConfigError, InputError
-from earful.store.sqlite import SQLiteStore
 from tests.connectors.fake_reddit import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -21,8 +15,14 @@ from tests.connectors.fake_reddit import (
     FakeReddit,
     make_things,
 )
-from tests.connectors.fakes.server import Fault, FakeServer
+from tests.connectors.fakes.server import FakeServer, Fault
 from tests.connectors.helpers import make, sync_all
+
+from earful.config import SourceSettings
+from earful.connectors.base import Query
+from earful.connectors.reddit import RedditConnector, post_from_thing, search_string
+from earful.errors import AuthError, ConfigError, InputError
+from earful.store.sqlite import SQLiteStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reddit"
 ENV = {"EARFUL_REDDIT_CLIENT_ID": CLIENT_ID, "EARFUL_REDDIT_CLIENT_SECRET": CLIENT_SECRET}
@@ -86,7 +86,7 @@ def test_search_and_subreddit_feeds_with_faults(store: SQLiteStore) -> None:
             Fault(truncate=True, path="/r/pm/comments"),
         )
         conn = make(RedditConnector, srv.url, ENV, sleeps, search=False, subreddits=["r/pm"])
-        cursor, pages = sync_all(conn, "widgetry", store)
+        cursor, _ = sync_all(conn, "widgetry", store)
         assert {r.path for r in srv.requests} == {
             "/api/v1/access_token", "/r/pm/new", "/r/pm/comments"
         }

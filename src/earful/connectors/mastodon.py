@@ -247,7 +247,7 @@ class MastodonConnector(BaseConnector):
 
 def _sse_updates(lines: Iterator[str]) -> Iterator[Mapping[str, Any]]:
     """Status objects from ``event: update`` server-sent events (heartbeats skipped)."""
-    event, data = "", []
+    event, data = "", list[str]()
     for line in lines:
         if not line:
             if event == "update" and data:
