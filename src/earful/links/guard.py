@@ -196,9 +196,15 @@ class _Stream(httpx.SyncByteStream):
 class GuardedTransport(httpx.BaseTransport):
     """An httpx transport whose every connection goes through a :class:`GuardedBackend`."""
 
-    def __init__(self, policy: AddressPolicy, *, max_connections: int = 32) -> None:
+    def __init__(
+        self,
+        policy: AddressPolicy,
+        *,
+        max_connections: int = 32,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self._pool = httpcore.ConnectionPool(
-            ssl_context=_ssl_context(),
+            ssl_context=ssl_context or _ssl_context(),
             max_connections=max_connections,
             max_keepalive_connections=max_connections // 2,
             network_backend=GuardedBackend(policy),
@@ -249,13 +255,17 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 def guarded_client(
-    policy: AddressPolicy, *, timeout: float = 10.0, user_agent: str | None = None
+    policy: AddressPolicy,
+    *,
+    timeout: float = 10.0,
+    user_agent: str | None = None,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> httpx.Client:
     """An httpx client that never follows redirects by itself and checks every connection."""
     from earful import __version__ as version
 
     return httpx.Client(
-        transport=GuardedTransport(policy),
+        transport=GuardedTransport(policy, ssl_context=ssl_context),
         follow_redirects=False,
         trust_env=False,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
