@@ -102,6 +102,12 @@ def test_streams_items_across_chunks(
     assert report.inserted == 40
     post = store.get_post("x", "39")
     assert post is not None and post.metrics.likes == 39 and post.text.endswith("\U0001f600")
+    items[33]["tweet"]["created_at"] = "yesterday"
+    path.write_text("window.YTD.tweets.part0 = [\n" + ",\n".join(json.dumps(x) for x in items)
+                    + "\n]", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        import_file(store, path)
+    assert (info.value.line, info.value.field) == (35, "created_at")
 
 
 _TWEET = json.dumps(

@@ -57,7 +57,7 @@ def iter_items(fh: IO[bytes], ctx: ReadContext) -> Iterator[tuple[int, Any, str]
     raw_decode = json.JSONDecoder().raw_decode
     eof = False
     buf = ""
-    line = 1  # line number at buf[0]
+    line, mark = 1, 0  # the line number at buf[mark] (counted incrementally)
 
     def fill() -> bool:
         nonlocal buf, eof
@@ -86,29 +86,29 @@ def iter_items(fh: IO[bytes], ctx: ReadContext) -> Iterator[tuple[int, Any, str]
         if pos < len(buf) and buf[pos] == "[":
             pos += 1
             break
-        raise _where(ctx, buf, pos, line, "expected '[' after the archive prefix")
+        raise _where(ctx, buf, mark, pos, line, "expected '[' after the archive prefix")
     expect_item = True
     while True:
         if pos > CHUNK:  # drop what has been consumed
-            line += buf.count("\n", 0, pos)
-            buf, pos = buf[pos:], 0
+            line += buf.count("\n", mark, pos)
+            buf, pos, mark = buf[pos:], 0, 0
         while pos < len(buf) and buf[pos] in _WS:
             pos += 1
         if pos >= len(buf):
             if fill():
                 continue
-            raise _where(ctx, buf, pos, line, "truncated archive: the array is not closed")
+            raise _where(ctx, buf, mark, pos, line, "truncated archive: the array is not closed")
         ch = buf[pos]
         if ch == "]":
             return
         if ch == ",":
             if expect_item:
-                raise _where(ctx, buf, pos, line, "unexpected ','")
+                raise _where(ctx, buf, mark, pos, line, "unexpected ','")
             expect_item = True
             pos += 1
             continue
         if not expect_item:
-            raise _where(ctx, buf, pos, line, "expected ',' or ']' between items")
+            raise _where(ctx, buf, mark, pos, line, "expected ',' or ']' between items")
         try:
             value, end = raw_decode(buf, pos)
         except json.JSONDecodeError as exc:
@@ -119,19 +119,23 @@ def iter_items(fh: IO[bytes], ctx: ReadContext) -> Iterator[tuple[int, Any, str]
                 continue
             at_end = exc.msg.startswith("Unterminated string") or exc.pos >= len(buf.rstrip())
             reason = "truncated archive" if eof and at_end else "invalid JSON"
-            raise _where(ctx, buf, exc.pos, line, f"{reason}: {exc.msg}") from None
+            raise _where(ctx, buf, mark, exc.pos, line, f"{reason}: {exc.msg}") from None
         if end >= len(buf) and not eof:  # a number or literal may continue in the next chunk
             fill()
             continue
-        item_line = line + buf.count("\n", 0, pos)
-        yield item_line, value, buf[pos:end]
+        line += buf.count("\n", mark, pos)
+        mark = pos
+        yield line, value, buf[pos:end]
         pos = end
         expect_item = False
 
 
-def _where(ctx: ReadContext, buf: str, pos: int, line: int, reason: str) -> InputError:
+def _where(
+    ctx: ReadContext, buf: str, mark: int, pos: int, line: int, reason: str
+) -> InputError:
+    """An error at ``buf[pos]``, given that ``buf[mark]`` is on ``line``."""
     pos = min(pos, len(buf))
-    line += buf.count("\n", 0, pos)
+    line += buf.count("\n", mark, pos)
     column = pos - (buf.rfind("\n", 0, pos) + 1) + 1
     return ctx.error(reason, line=line, column=column)
 
