@@ -217,3 +217,134 @@ def build_connector(
 
 
 __all__ = ["Job", "SyncResult", "adhoc_watch_name", "build_connector", "plan", "sync", "sync_job"]
+
+
+# -- earful watch ----------------------------------------------------------------------------
+@dataclass(slots=True)
+class WatchCounts:
+    """Live counters of ``earful watch`` per (watch, source)."""
+
+    inserted: int = 0
+    polls: int = 0
+    streaming: bool = False
+    reconnects: int = 0
+    error: str | None = None
+
+
+def watch(
+    ws: Workspace,
+    watches: Iterable[str] = (),
+    *,
+    env: Mapping[str, str] | None = None,
+    stop: threading.Event | None = None,
+    max_seconds: float | None = None,
+    once: bool = False,
+    on_change: Callable[[dict[tuple[str, str], WatchCounts]], None] | None = None,
+) -> dict[tuple[str, str], WatchCounts]:
+    """``earful watch``: poll each (watch, source) on its interval and keep streams open.
+
+    Streams run in threads for sources that support them and have ``stream = true``; a dropped
+    stream reconnects with jittered backoff. Returns when ``stop`` is set, after
+    ``max_seconds``, or (``once``) after one poll of every job; pages already fetched are
+    committed, so stopping at any moment loses nothing.
+    """
+    import time
+
+    from earful.connectors.base import Query
+
+    stop = stop or threading.Event()
+    jobs = plan(ws.config, watches)
+    context = ws.query_context()
+    store = ws.store()
+    connectors = {s: build_connector(ws.config, s, env) for s in {j.source for j in jobs}}
+    counts = {(j.watch, j.source): WatchCounts() for j in jobs}
+    changed = on_change or (lambda _c: None)
+    threads = []
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    try:
+        for job in jobs:
+            connector = connectors[job.source]
+            if not once and hasattr(connector, "stream") and connector.option("stream", False):
+                query = Query.parse(job.query, context)
+                thread = threading.Thread(
+                    target=_stream_loop,
+                    args=(store, connector, query, counts[(job.watch, job.source)], stop, changed),
+                    name=f"earful-stream-{job.source}",
+                    daemon=True,
+                )
+                counts[(job.watch, job.source)].streaming = True
+                threads.append(thread)
+                thread.start()
+        due = {job: 0.0 for job in jobs if not counts[(job.watch, job.source)].streaming}
+        while not stop.is_set() and due:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
+                break
+            for job, when in sorted(due.items(), key=lambda kv: kv[1]):
+                if when > now or stop.is_set():
+                    continue
+                connector = connectors[job.source]
+                result = sync_job(
+                    store, connector, job.watch, Query.parse(job.query, context), stop=stop
+                )
+                c = counts[(job.watch, job.source)]
+                c.inserted += result.inserted
+                c.polls += 1
+                c.error = result.error
+                changed(counts)
+                due[job] = time.monotonic() + connector.interval
+            if once:
+                break
+            wait = min(due.values()) - time.monotonic()
+            if deadline is not None:
+                wait = min(wait, deadline - time.monotonic())
+            stop.wait(max(0.05, min(wait, 1.0)))
+        if not once and not due and threads:
+            stop.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+        for connector in connectors.values():
+            connector.close()
+    return counts
+
+
+def _stream_loop(
+    store: SQLiteStore,
+    connector: BaseConnector,
+    query: Query,
+    counts: WatchCounts,
+    stop: threading.Event,
+    changed: Callable[[dict[tuple[str, str], WatchCounts]], None],
+) -> None:
+    """Read a stream until ``stop``; reconnect with backoff after drops and errors."""
+    from earful.store import posts as store_posts
+    from earful.store import syncstate
+
+    attempt = 0
+    stream = getattr(connector, "stream")  # noqa: B009  (checked by the caller)
+    while not stop.is_set():
+        try:
+            for post in stream(query):
+                attempt = 0
+                with store.transaction() as conn:
+                    inserted = store_posts.upsert_posts(conn, [post]).inserted
+                    syncstate.add_progress(
+                        conn, connector.name, posts=inserted, quota=1 if connector.quota_unit else 0
+                    )
+                counts.inserted += inserted
+                counts.error = None
+                if stop.is_set():
+                    return
+            counts.error = "stream ended"
+        except (ConnectorError, InputError) as exc:
+            counts.error = connector.http.redact(str(exc))
+            with store.transaction() as conn:
+                syncstate.record_error(conn, connector.name, counts.error)
+        counts.reconnects += 1
+        stop.wait(connector.http.backoff(min(attempt, 8)))
+        attempt += 1
+
+
+__all__ += ["WatchCounts", "watch"]

@@ -211,6 +211,7 @@ class BaseConnector:
             base_url=self.base_url,
             secrets=self.secrets(),
             timeout=float(self.option("timeout", 30.0)),
+            max_retries=self.int_option("retries", 5, low=0, high=20),
         )
 
     def close(self) -> None:

@@ -6,7 +6,8 @@ fetches every feed through the shared HTTP layer with a conditional GET (``If-No
 parsed by ``feedparser.parse``; entries become posts (id = entry id/guid, else link) and are
 kept only when they match the query (feeds have no server-side search).
 
-Cursor: ``{"feeds": {url: {"etag": ..., "modified": ...}}}``, saved after each feed.
+Cursor: ``{"feeds": {sha256(url)[:16]: {"etag": ..., "modified": ...}}}``, saved after each
+feed (hashed because a feed URL may carry an access token).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class RSSConnector(BaseConnector):
             url: dict(v) for url, v in dict((cursor or {}).get("feeds", {})).items()
         }
         for url in self.feeds():
-            known = state.get(url, {})
+            key = _key(url)  # feed URLs may carry tokens: the cursor keeps only a hash
+            known = state.get(key, {})
             headers = {"Accept": "application/atom+xml, application/rss+xml, */*;q=0.5"}
             if known.get("etag"):
                 headers["If-None-Match"] = known["etag"]
@@ -58,7 +60,11 @@ class RSSConnector(BaseConnector):
                 yield Page((), {"feeds": state}, items_read=0, notes=(f"{url}: not modified",))
                 continue
             parsed = feedparser.parse(
-                response.content, response_headers={"content-location": str(response.url)}
+                response.content,
+                response_headers={
+                    "content-location": str(response.url),
+                    "content-type": response.headers.get("content-type", "application/xml"),
+                },
             )
             if parsed.bozo and not parsed.entries:
                 raise ConnectorError(f"rss: {url} is not a readable feed: {parsed.bozo_exception}")
@@ -67,7 +73,7 @@ class RSSConnector(BaseConnector):
                 post = self._entry_post(entry, parsed.feed, url)
                 if post is not None and query.matches(post):
                     posts.append(post)
-            state[url] = {
+            state[key] = {
                 "etag": response.headers.get("etag"),
                 "modified": response.headers.get("last-modified"),
             }
@@ -132,3 +138,9 @@ def _plain(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else str(value)
+
+
+def _key(url: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
