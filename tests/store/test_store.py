@@ -102,3 +102,28 @@ def test_iter_posts_pages_through_everything(store: SQLiteStore) -> None:
     store.upsert_posts([make_post(id=str(i)) for i in range(25)])
     ids = [p.id for _r, p in store.iter_posts(None, batch=7)]
     assert sorted(ids, key=int) == [str(i) for i in range(25)]
+
+
+def test_full_text_index_stays_consistent_with_repeats(store: SQLiteStore) -> None:
+    posts = [make_post(id=str(i % 7), text=f"version {i} of the text") for i in range(40)]
+    counts = store.upsert_posts(posts)
+    assert (counts.inserted, counts.updated) == (7, 33)
+    store.conn.execute("INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')")
+    hits = store.conn.execute(
+        "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH '\"version 39\"'"
+    ).fetchone()[0]
+    assert hits == 1
+
+
+def test_rowids_are_time_ordered(store: SQLiteStore) -> None:
+    store.upsert_posts(
+        [
+            make_post(id="late", created_at="2026-11-03T00:00:00Z"),
+            make_post(id="early", created_at="2026-11-01T00:00:00Z"),
+            make_post(id="mid", created_at="2026-11-02T00:00:00Z"),
+        ]
+    )
+    ids = [p.id for p in store.search("hello", limit=10)]
+    assert ids == ["late", "mid", "early"]
+    assert [p.id for p in store.search("hello", order="oldest")] == ["early", "mid", "late"]
+    assert [p.id for p in store.search("-nothing", limit=2)] == ["late", "mid"]

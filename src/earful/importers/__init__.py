@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 FORMATS = ("auto", "jsonl", "csv", "x-archive", "twarc")
 SNIFF_BYTES = 64 << 10
 MAX_FIRST_LINE = 64 << 20
+PARALLEL_BYTES = 8 << 20
 # Keys of an X API v2 tweet that Earful JSONL never has (a flattened twarc2 line).
 TWEET_KEYS = ("author_id", "public_metrics", "edit_history_tweet_ids", "__twarc")
 
@@ -32,6 +33,7 @@ def import_file(
     source: str | None = None,
     skip_bad: Path | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import ``path`` into ``store``; returns how many posts were inserted, updated, rejected.
 
@@ -39,6 +41,8 @@ def import_file(
     ``source`` names the source where the format carries none (CSV; the X formats default
     to ``x``). Bad records raise :class:`~earful.errors.InputError` naming file, line and
     field, and nothing is written, unless ``skip_bad`` names a file to write them to.
+    ``workers`` processes parse line-oriented files while this one writes (default: one per
+    CPU for files over :data:`PARALLEL_BYTES`; 0 parses here).
     """
     path = Path(path)
     if fmt not in FORMATS:
@@ -48,7 +52,26 @@ def import_file(
     if mapping and fmt != "csv":
         raise InputError(f"--map applies to CSV files only, not {fmt}", file=str(path))
     ctx = ReadContext(path=path, source=source, mapping=dict(mapping or {}))
-    return run_import(store, ctx, _reader(fmt), skip_bad=skip_bad, progress=progress)
+    reader = _reader(fmt)
+    if workers is None:
+        workers = _auto_workers(path)
+    from earful.importers.parallel import supports
+
+    if not supports(reader):
+        workers = 0
+    return run_import(
+        store, ctx, reader, skip_bad=skip_bad, progress=progress, workers=workers
+    )
+
+
+def _auto_workers(path: Path) -> int:
+    import os
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0
+    return min(os.cpu_count() or 1, 4) if size >= PARALLEL_BYTES else 0
 
 
 def parse_mapping(items: list[str]) -> dict[str, str]:

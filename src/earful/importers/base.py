@@ -23,6 +23,7 @@ from earful.errors import InputError
 from earful.models import Post
 
 if TYPE_CHECKING:
+    from earful.store.posts import Prepared
     from earful.store.sqlite import SQLiteStore
 
 BATCH = 1000
@@ -77,6 +78,15 @@ class ReadContext:
 Reader = Callable[[IO[bytes], ReadContext], Iterator["Post | Rejected"]]
 
 
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Records ready to write: prepared posts, rejects (in file order), file position after."""
+
+    prepared: list[Prepared]
+    rejected: list[Rejected]
+    position: int
+
+
 def run_import(
     store: SQLiteStore,
     ctx: ReadContext,
@@ -84,40 +94,72 @@ def run_import(
     *,
     skip_bad: Path | None = None,
     progress: Progress | None = None,
+    workers: int = 0,
 ) -> ImportReport:
-    """Stream ``ctx.path`` through ``reader`` into ``store`` in one transaction."""
-    from earful.store.posts import UpsertCounts, upsert_posts
+    """Stream ``ctx.path`` through ``reader`` into ``store`` in one transaction.
 
+    With ``workers`` > 0 and a line-oriented reader, lines are parsed and prepared in that
+    many worker processes while this one writes (see :mod:`earful.importers.parallel`).
+    """
     path = ctx.path
     try:
         total = path.stat().st_size
         fh = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
-    try:
-        rejects = _RejectWriter(skip_bad, path) if skip_bad is not None else None
-    except BaseException:
-        fh.close()
-        raise
+    with fh:
+        if workers > 0:
+            from earful.importers.parallel import parallel_chunks
+
+            chunks = parallel_chunks(fh, ctx, reader, workers)
+        else:
+            chunks = serial_chunks(fh, ctx, reader)
+        return write_chunks(store, chunks, total, skip_bad=skip_bad, source=path, progress=progress)
+
+
+def serial_chunks(fh: IO[bytes], ctx: ReadContext, reader: Reader) -> Iterator[Chunk]:
+    """Chunks of :data:`BATCH` records read and prepared in this process."""
+    from earful.store.posts import prepare
+
+    prepared: list[Prepared] = []
+    rejected: list[Rejected] = []
+    for item in reader(fh, ctx):
+        if isinstance(item, Post):
+            prepared.append(prepare(item))
+        else:
+            rejected.append(item)
+        if len(prepared) + len(rejected) >= BATCH:
+            yield Chunk(prepared, rejected, fh.tell())
+            prepared, rejected = [], []
+    yield Chunk(prepared, rejected, fh.tell())
+
+
+def write_chunks(
+    store: SQLiteStore,
+    chunks: Iterator[Chunk],
+    total: int,
+    *,
+    skip_bad: Path | None,
+    source: Path,
+    progress: Progress | None,
+) -> ImportReport:
+    """Write ``chunks`` in one transaction; the first reject aborts unless ``skip_bad``."""
+    from earful.store.posts import UpsertCounts, write_prepared
+
+    rejects = _RejectWriter(skip_bad, source) if skip_bad is not None else None
     counts = UpsertCounts()
-    batch: list[Post] = []
     report = progress or _no_progress
     try:
-        with fh, store.transaction() as conn:
+        with store.transaction() as conn:
             report(0, total)
-            for item in reader(fh, ctx):
-                if isinstance(item, Post):
-                    batch.append(item)
-                    if len(batch) >= BATCH:
-                        counts += upsert_posts(conn, batch)
-                        batch.clear()
-                        report(fh.tell(), total)
-                elif rejects is None:
-                    raise item.error
-                else:
-                    rejects.write(item)
-            if batch:
-                counts += upsert_posts(conn, batch)
+            for chunk in chunks:
+                if chunk.rejected:
+                    if rejects is None:
+                        raise chunk.rejected[0].error
+                    for item in chunk.rejected:
+                        rejects.write(item)
+                counts += write_prepared(conn, chunk.prepared)
+                report(chunk.position, total)
             if rejects is not None:
                 rejects.commit()
         report(total, total)

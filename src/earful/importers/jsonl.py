@@ -20,7 +20,8 @@ def read_jsonl(fh: IO[bytes], ctx: ReadContext) -> Iterator[Post | Rejected]:
     """Posts from an Earful JSONL file; ``ctx.source`` fills ``source`` where a line has none."""
     default_source = ctx.source
     loads = json.loads
-    for lineno, data in enumerate(fh, 1):
+    first = getattr(fh, "first_line", 1)  # set when reading a block of a larger file
+    for lineno, data in enumerate(fh, first):
         if lineno == 1 and data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         if data.isspace() or not data:

@@ -10,6 +10,13 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+# Modules that register migrations; each is imported before migrating.
+MIGRATION_MODULES = (
+    "earful.store.schema",
+    "earful.store.links",
+    "earful.store.engage",
+)
+
 Migration = Callable[[sqlite3.Connection], None]
 _MIGRATIONS: dict[str, Migration] = {}
 
@@ -26,8 +33,10 @@ def migration(name: str) -> Callable[[Migration], Migration]:
 
 def apply_migrations(conn: sqlite3.Connection) -> list[str]:
     """Apply every registered migration not yet recorded; returns the names applied."""
-    # Import the modules that register migrations (kept here so the order is explicit).
-    from earful.store import schema  # noqa: F401
+    import importlib
+
+    for module in MIGRATION_MODULES:
+        importlib.import_module(module)
 
     conn.execute(
         "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"

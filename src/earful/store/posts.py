@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,10 +21,10 @@ POST_COLUMNS = (
 )
 
 _UPSERT = """
-INSERT INTO posts (source, id, created_at, created_ts, text, norm, url, lang, author_id,
+INSERT INTO posts (rowid, source, id, created_at, created_ts, text, norm, url, lang, author_id,
     author_handle, reply_to_id, reply_to_handle, quote_of, repost_of, conversation_id,
     likes, reposts, replies, quotes, hashtags, mentions, urls, raw, imported_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source, id) DO UPDATE SET
     created_at = excluded.created_at, created_ts = excluded.created_ts, text = excluded.text,
     norm = excluded.norm, url = coalesce(excluded.url, url), lang = coalesce(excluded.lang, lang),
@@ -140,11 +141,27 @@ def write_prepared(
     authors: dict[tuple[str, str], tuple[Any, ...]] = {}
     fts: list[tuple[int, str]] = []
     execute = conn.execute
+    pending: set[tuple[str, str]] = set()  # posts inserted but not yet in the FTS index
     for row, post_entities, author_row in prepared:
-        rowid, rev = execute(_UPSERT, (*row, now, now)).fetchone()
+        if (row[0], row[1]) in pending:
+            # The update trigger removes the old text from the index, so it must be there.
+            _flush(conn, entities, stale, authors, fts)
+            pending.clear()
+        key = post_key(row[3], row[0], row[1])
+        for _attempt in range(64):
+            try:
+                rowid, rev = execute(_UPSERT, (key, *row, now, now)).fetchone()
+                break
+            except sqlite3.IntegrityError as exc:
+                if "posts.rowid" not in str(exc):
+                    raise
+                key += 1  # another post holds this key: probe the next one
+        else:  # pragma: no cover - needs 64 posts in one second with colliding hashes
+            raise sqlite3.IntegrityError("no free post key")
         if rev == 0:
             inserted += 1
             fts.append((rowid, row[5]))
+            pending.add((row[0], row[1]))
         else:
             updated += 1
             if rowid not in entities:
@@ -154,8 +171,15 @@ def write_prepared(
             authors[(author_row[0], author_row[1])] = (*author_row, now)
         if len(entities) >= batch:
             _flush(conn, entities, stale, authors, fts)
+            pending.clear()
     _flush(conn, entities, stale, authors, fts)
     return UpsertCounts(inserted, updated)
+
+
+def post_key(created_ts: int, source: str, post_id: str) -> int:
+    """The time-ordered rowid for a post: ``created_ts << 20`` plus 20 bits of its key hash."""
+    spread = zlib.crc32(f"{source}\0{post_id}".encode()) & 0xFFFFF
+    return (max(created_ts, 0) << 20) | spread
 
 
 def _json_list(values: tuple[str, ...]) -> str:
@@ -253,12 +277,17 @@ def row_to_post(row: Sequence[Any], raw: Any = None) -> Post:
     )
 
 
-SELECT_POSTS = (
+_SELECT_COLUMNS = (
     "SELECT p.rowid, p.source, p.id, p.created_at, p.text, p.url, p.lang, p.author_id,"
     " p.author_handle, p.reply_to_id, p.reply_to_handle, p.quote_of, p.repost_of,"
     " p.conversation_id, p.likes, p.reposts, p.replies, p.quotes, p.hashtags, p.mentions, p.urls,"
     " a.handle, a.name, a.bio, a.followers, a.following"
-    " FROM posts AS p LEFT JOIN authors AS a ON a.source = p.source AND a.id = p.author_id"
+)
+_JOIN_AUTHORS = "LEFT JOIN authors AS a ON a.source = p.source AND a.id = p.author_id"
+SELECT_POSTS = f"{_SELECT_COLUMNS} FROM posts AS p {_JOIN_AUTHORS}"
+# Driven by the full-text index: FTS5 walks its matches in rowid order, posts joined by rowid.
+SELECT_FROM_FTS = (
+    f"{_SELECT_COLUMNS} FROM posts_fts JOIN posts AS p ON p.rowid = posts_fts.rowid {_JOIN_AUTHORS}"
 )
 
 

@@ -21,6 +21,8 @@ CREATE TABLE authors (
 ) WITHOUT ROWID;
 CREATE INDEX authors_handle ON authors (handle_norm);
 
+-- rowid is time-ordered: (created_ts << 20) | 20 bits of a hash of (source, id), probed on a
+-- collision; so "newest first" is "rowid descending", which FTS5 can walk without sorting.
 CREATE TABLE posts (
     rowid INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
@@ -65,10 +67,12 @@ CREATE TABLE post_entities (
 ) WITHOUT ROWID;
 CREATE INDEX post_entities_post ON post_entities (post_rowid);
 
+-- posts.norm holds earful.text.tokens() joined by spaces, so the ascii tokenizer (which splits
+-- on ASCII non-alphanumerics only) sees exactly our tokens: FTS and the matcher agree.
 -- New rows are indexed by store.posts.upsert_posts in batches (faster than a trigger);
 -- updates and deletes keep the index in step through triggers.
 CREATE VIRTUAL TABLE posts_fts USING fts5(
-    norm, content='posts', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0'
+    norm, content='posts', content_rowid='rowid', tokenize='ascii'
 );
 CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
     INSERT INTO posts_fts (posts_fts, rowid, norm) VALUES ('delete', old.rowid, old.norm);

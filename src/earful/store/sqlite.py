@@ -134,17 +134,37 @@ class SQLiteStore:
         order: str = "newest",
         context: Any = None,
     ) -> list[Post]:
-        """Posts matching ``query`` (Earful query language), newest first by default."""
-        where, params = self._where(query, context)
-        order_sql = {
-            "newest": "p.created_ts DESC, p.rowid DESC",
-            "oldest": "p.created_ts ASC, p.rowid ASC",
-            "popular": "(p.likes + 2 * p.reposts + p.replies) DESC, p.created_ts DESC",
-        }.get(order)
-        if order_sql is None:
+        """Posts matching ``query`` (Earful query language), newest first by default.
+
+        Rowids are time-ordered, so newest/oldest first is rowid order. When the query has a
+        text part that every match needs, the FTS index drives the search in rowid order and
+        SQLite stops after the page; otherwise the matching rowids are sorted.
+        """
+        if order not in ("newest", "oldest", "popular"):
             raise StoreError(f"unknown order {order!r} (newest, oldest, popular)")
-        tail = f"ORDER BY {order_sql} LIMIT {int(limit)} OFFSET {int(offset)}"
-        return [post for _rowid, post in _posts.iter_rows(self.conn, where, params, tail)]
+        page = f"LIMIT {int(limit)} OFFSET {int(offset)}"
+        if order == "popular":
+            where, params = self._where(query, context)
+            tail = f"ORDER BY (p.likes + 2 * p.reposts + p.replies) DESC, p.rowid DESC {page}"
+            return [post for _rowid, post in _posts.iter_rows(self.conn, where, params, tail)]
+        direction = "DESC" if order == "newest" else "ASC"
+        fts, (where, params) = self._plan(query, context)
+        if fts is None:
+            tail = f"ORDER BY p.rowid {direction} {page}"
+            return [post for _rowid, post in _posts.iter_rows(self.conn, where, params, tail)]
+        sql = (
+            f"{_posts.SELECT_FROM_FTS} WHERE posts_fts MATCH ? AND ({where})"
+            f" ORDER BY posts_fts.rowid {direction} {page}"
+        )
+        return [_posts.row_to_post(row) for row in self.conn.execute(sql, [fts, *params])]
+
+    def _plan(self, query: str | None, context: Any) -> tuple[str | None, tuple[str, Any]]:
+        if query is None or not query.strip():
+            return None, ("1", [])
+        from earful.query import parse
+        from earful.store.sqlquery import compile_search
+
+        return compile_search(parse(query), context)
 
     def count(self, query: str, *, context: Any = None) -> int:
         where, params = self._where(query, context)

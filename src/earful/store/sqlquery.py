@@ -179,3 +179,24 @@ def _join(sep: str, parts: list[Fragment]) -> Fragment:
     for _sql, p in parts:
         params.extend(p)
     return "(" + sep.join(f"({sql})" for sql, _p in parts) + ")", params
+
+
+def compile_search(node: Node, context: QueryContext | None = None) -> tuple[str | None, Fragment]:
+    """Split ``node`` for a newest-first search: ``(fts, (where, params))``.
+
+    ``fts`` is an FTS5 expression every match must satisfy (the text part of a top-level AND),
+    or None; ``where`` is the rest. Driving the search from the FTS index in rowid order (rowids
+    are time-ordered) lets SQLite stop after the first page instead of sorting every match.
+    """
+    compiler = _Compiler(context or QueryContext())
+    expr = compiler.fts(node)
+    if expr is not None:
+        return expr, ("1", [])
+    if isinstance(node, And):
+        pos, neg, rest = compiler._split_and(node.children)
+        if pos:
+            fts = compiler._and_expr(pos, neg)
+            if not rest:
+                return fts, ("1", [])
+            return fts, _join(" AND ", [compiler.node(c) for c in rest])
+    return None, compiler.node(node)
