@@ -1,0 +1,1 @@
+"""Feedback intelligence: themes, emerging-issue alerts and share of voice."""

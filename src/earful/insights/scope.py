@@ -1,0 +1,108 @@
+"""Which stored posts an insight looks at: feedback about a product, from credible authors.
+
+Labels are read through ``effective_labels`` (user corrections win). Before any labelling has
+run, every post counts as feedback and a product is recognised by its names in the text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from earful.config import Config, Product
+from earful.errors import InputError
+from earful.store.insights import FeedbackPost, ensure_schema, label_fields, load_posts
+from earful.text import fold, normalize
+
+FEEDBACK_TYPES = frozenset({"bug", "feature_request", "complaint", "praise"})
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """A product (or all posts: ``product=None``) over [since, until)."""
+
+    product: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return self.product or ""
+
+
+def resolve_product(config: Config, name: str | None) -> Product | None:
+    if name is None:
+        return None
+    product = config.product(name)
+    if product is None:
+        known = ", ".join(p.name for p in config.products) or "none configured"
+        raise InputError(f"unknown product {name!r} (known: {known})", field="product")
+    return product
+
+
+def _ts(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def mentions_name(post: FeedbackPost, names: Sequence[str]) -> bool:
+    text = f" {post.norm} "
+    hashtags = " ".join(post.text.split())
+    return any(
+        f" {normalize(n)} " in text or fold(n).lstrip("#@") in fold(hashtags)
+        for n in names
+        if normalize(n)
+    )
+
+
+def is_credible(post: FeedbackPost, own_handles: frozenset[str] = frozenset()) -> bool:
+    """Not spam-labelled, not a follow-farm account, not the product's own account."""
+    if post.is_spam:
+        return False
+    handle = post.author.split(":", 1)[-1]
+    if fold(handle) in own_handles:
+        return False
+    followers, following = post.followers or 0, post.following or 0
+    return not (following >= 1000 and following > 50 * max(followers, 1))
+
+
+def own_handles(config: Config) -> frozenset[str]:
+    out: set[str] = set()
+    for product in config.products:
+        for handles in product.accounts.values():
+            out.update(fold(h.lstrip("@")) for h in handles)
+    return frozenset(out)
+
+
+def load_scope(
+    conn: sqlite3.Connection,
+    config: Config,
+    scope: Scope,
+    *,
+    feedback_only: bool = True,
+) -> list[FeedbackPost]:
+    """Posts of ``scope``: about the product, not spam, feedback types when labelled."""
+    ensure_schema(conn)
+    product = resolve_product(config, scope.product)
+    posts = load_posts(conn, _ts(scope.since), _ts(scope.until))
+    fields = label_fields(conn)
+    typed = "type" in fields
+    out = []
+    for post in posts:
+        if post.is_spam:
+            continue
+        if feedback_only and typed and not (post.labels.get("type", set()) & FEEDBACK_TYPES):
+            continue
+        if product is not None and not about(post, product, fields):
+            continue
+        out.append(post)
+    return out
+
+
+def about(post: FeedbackPost, product: Product, fields: set[str]) -> bool:
+    """Is ``post`` about ``product``: its relevance label when labelled, else its names."""
+    field = f"relevant:{product.name}"
+    if field in fields:
+        return post.label(field) == "true"
+    return mentions_name(post, product.names)

@@ -1,0 +1,390 @@
+"""Themes: stable groups of feedback posts with readable labels, kept up to date run by run.
+
+A run (:func:`update_themes`) keeps every post where it already is, sends each new post to the
+nearest existing theme when it is close enough (centroid similarity in the current embedding
+space), clusters what is left, and opens a new theme for each cluster big enough. Near-duplicate
+posts follow their original and count once. User edits (rename, merge, split) change the stored
+assignment directly, are logged in ``theme_edits``, and later runs build on them: a renamed theme
+keeps its name, merged themes stay merged, and split-off posts stay pinned where the user put
+them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from earful.errors import InputError
+from earful.insights.cluster import cluster, key_phrases
+from earful.insights.dedupe import DupItem, find_duplicates
+from earful.insights.embed import Embedder, content_tokens, get_embedder
+from earful.insights.scope import Scope, load_scope
+from earful.store import insights as db
+from earful.store.insights import FeedbackPost
+
+if TYPE_CHECKING:
+    from earful.config import Config
+    from earful.store.sqlite import SQLiteStore
+
+log = logging.getLogger(__name__)
+
+ASSIGN_SIMILARITY = 0.45  # a new post joins the nearest theme at least this similar
+NEW_THEME_SIMILARITY = 0.7  # a new cluster this close to a theme joins it instead
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    posts: int
+    duplicates: int
+    joined: int
+    new_themes: list[int]
+    unassigned: int
+
+
+@dataclass(slots=True)
+class ThemeSummary:
+    id: int
+    label: str
+    auto_label: str
+    posts: int
+    duplicates: int
+    authors: int
+    sentiment: dict[str, int]
+    sources: dict[str, int]
+    trend: dict[str, int]
+    representative: list[dict[str, Any]]
+    member_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "auto_label": self.auto_label,
+            "posts": self.posts,
+            "duplicates": self.duplicates,
+            "authors": self.authors,
+            "sentiment": self.sentiment,
+            "sources": self.sources,
+            "trend": self.trend,
+            "representative": self.representative,
+            "members": self.member_ids,
+        }
+
+
+def _dedupe(posts: Sequence[FeedbackPost]) -> dict[int, int]:
+    items = [DupItem(p.rowid, p.text, p.source, p.id, p.repost_of, p.author) for p in posts]
+    return find_duplicates(items)
+
+
+def _centroid(vectors: Any) -> Any:
+    c = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(c))
+    return c / norm if norm > 0 else c
+
+
+def update_themes(
+    store: SQLiteStore,
+    config: Config,
+    scope: Scope | None = None,
+    *,
+    embedder: Embedder | None = None,
+    min_size: int | None = None,
+) -> RunReport:
+    """Bring the themes of ``scope`` up to date with the stored posts (see the module doc)."""
+    scope = scope or Scope()
+    embedder = embedder or get_embedder()
+    conn = store.conn
+    posts = load_scope(conn, config, scope)
+    canon = _dedupe(posts)
+    reps = [p for p in posts if canon[p.rowid] == p.rowid]
+    log.info("Clustering %d posts (%d distinct)", len(posts), len(reps))
+    with store.transaction():
+        active = {t.id: t for t in db.themes(conn, scope.key)}
+        redirect = _redirects(conn, scope.key)
+        current = {r: redirect.get(t, t) for r, t in db.members(conn).items()}
+        current = {r: t for r, t in current.items() if t in active}
+        vectors = embedder.embed([p.text for p in reps]) if reps else None
+        index = {p.rowid: i for i, p in enumerate(reps)}
+        centroids = _centroids(reps, current, vectors, index)
+        assigned: dict[int, tuple[int, float]] = {}
+        pool: list[int] = []
+        ids = list(centroids)
+        matrix = np.stack([centroids[t] for t in ids]) if ids else None
+        for i, p in enumerate(reps):
+            if p.rowid in current:
+                continue
+            if matrix is not None and vectors is not None:
+                sims = matrix @ vectors[i]
+                best = int(np.argmax(sims))
+                if sims[best] >= ASSIGN_SIMILARITY:
+                    assigned[p.rowid] = (ids[best], float(sims[best]))
+                    continue
+            pool.append(i)
+        joined = len(assigned)
+        new_ids = _open_new_themes(
+            conn, scope.key, reps, pool, vectors, centroids, assigned, min_size
+        )
+        rows: list[tuple[int, int, float | None, int | None]] = [
+            (r, t, s, None) for r, (t, s) in assigned.items()
+        ]
+        for p in posts:  # duplicates follow their original
+            head = canon[p.rowid]
+            if head != p.rowid:
+                theme = assigned.get(head, (current.get(head), 0.0))[0]
+                if theme is not None:
+                    rows.append((p.rowid, theme, None, head))
+        db.assign(conn, rows)
+        _refresh(conn, scope.key, reps, vectors, index, embedder.name)
+    return RunReport(len(posts), len(posts) - len(reps), joined, new_ids, len(pool))
+
+
+def _redirects(conn: Any, scope: str) -> dict[int, int]:
+    """Merged theme id -> the active theme it ended in."""
+    out: dict[int, int] = {}
+    merged = {t.id: t.merged_into for t in db.themes(conn, scope, status="merged")}
+    for tid in merged:
+        seen, cur = {tid}, merged[tid]
+        while cur in merged and cur not in seen:
+            seen.add(cur)
+            cur = merged[cur]
+        if cur is not None:
+            out[tid] = cur
+    return out
+
+
+def _centroids(
+    reps: Sequence[FeedbackPost], current: dict[int, int], vectors: Any, index: dict[int, int]
+) -> dict[int, Any]:
+    groups: dict[int, list[int]] = {}
+    for p in reps:
+        t = current.get(p.rowid)
+        if t is not None:
+            groups.setdefault(t, []).append(index[p.rowid])
+    return {t: _centroid(vectors[rows]) for t, rows in groups.items()}
+
+
+def _open_new_themes(
+    conn: Any,
+    scope: str,
+    reps: Sequence[FeedbackPost],
+    pool: list[int],
+    vectors: Any,
+    centroids: dict[int, Any],
+    assigned: dict[int, tuple[int, float]],
+    min_size: int | None,
+) -> list[int]:
+    if not pool or vectors is None:
+        return []
+    size = min_size or max(3, min(25, len(reps) // 200))
+    labels = cluster(vectors[pool], min_size=size)
+    ids = list(centroids)
+    matrix = np.stack([centroids[t] for t in ids]) if ids else None
+    new_ids = []
+    for label in sorted(set(int(x) for x in labels) - {-1}):
+        rows = [pool[j] for j in np.flatnonzero(labels == label)]
+        if len({reps[i].author for i in rows}) < 2:
+            continue
+        c = _centroid(vectors[rows])
+        target = None
+        if matrix is not None:
+            sims = matrix @ c
+            if float(sims.max()) >= NEW_THEME_SIMILARITY:
+                target = ids[int(np.argmax(sims))]
+        if target is None:
+            target = db.create_theme(conn, scope, "")
+            new_ids.append(target)
+        for i in rows:
+            assigned[reps[i].rowid] = (target, float(vectors[i] @ c))
+    return new_ids
+
+
+def _refresh(
+    conn: Any,
+    scope: str,
+    reps: Sequence[FeedbackPost],
+    vectors: Any,
+    index: dict[int, int],
+    embedder_name: str,
+) -> None:
+    """Recompute each active theme's label, centroid and member similarities."""
+    active = [t.id for t in db.themes(conn, scope)]
+    member = db.members(conn, active)
+    groups: dict[int, list[FeedbackPost]] = {t: [] for t in active}
+    for p in reps:
+        t = member.get(p.rowid)
+        if t is not None and t in groups:
+            groups[t].append(p)
+    order = [t for t in active if groups[t]]
+    if not order:
+        return
+    others = [p.text for p in reps if p.rowid not in member]
+    phrases = key_phrases([[p.text for p in groups[t]] for t in order] + [others])
+    for t, words in zip(order, phrases, strict=False):
+        rows = [index[p.rowid] for p in groups[t]]
+        c = _centroid(vectors[rows])
+        db.update_theme(
+            conn,
+            t,
+            label=" · ".join(words) or f"theme {t}",
+            centroid=c.tobytes(),
+            embedder=embedder_name,
+        )
+        sims = vectors[rows] @ c
+        conn.executemany(
+            "UPDATE theme_members SET similarity = ? WHERE post_rowid = ?",
+            [(float(s), p.rowid) for s, p in zip(sims, groups[t], strict=True)],
+        )
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def theme_summaries(
+    store: SQLiteStore,
+    config: Config,
+    scope: Scope | None = None,
+    *,
+    examples: int = 3,
+) -> list[ThemeSummary]:
+    """Every active theme of ``scope`` with its numbers, biggest first."""
+    scope = scope or Scope()
+    conn = store.conn
+    posts = load_scope(conn, config, scope)
+    by_row = {p.rowid: p for p in posts}
+    meta = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute("SELECT post_rowid, similarity, dup_of FROM theme_members")
+    }
+    out = []
+    themes = db.themes(conn, scope.key)
+    member = db.members(conn, [t.id for t in themes])
+    groups: dict[int, list[FeedbackPost]] = {t.id: [] for t in themes}
+    for rowid, t in member.items():
+        if rowid in by_row:
+            groups[t].append(by_row[rowid])
+    for theme in themes:
+        group = groups[theme.id]
+        if not group:
+            continue
+        canon = [p for p in group if meta[p.rowid][1] is None]
+        canon.sort(key=lambda p: -(meta[p.rowid][0] or 0.0))
+        days = Counter(datetime.fromtimestamp(p.created_ts, UTC).date().isoformat() for p in canon)
+        out.append(
+            ThemeSummary(
+                id=theme.id,
+                label=theme.name,
+                auto_label=theme.label,
+                posts=len(canon),
+                duplicates=len(group) - len(canon),
+                authors=len({p.author for p in group}),
+                sentiment=dict(Counter(p.sentiment or "unknown" for p in canon)),
+                sources=dict(Counter(p.source for p in group).most_common()),
+                trend=dict(sorted(days.items())),
+                representative=[_post_json(p) for p in canon[:examples]],
+                member_ids=[f"{p.source}:{p.id}" for p in group],
+            )
+        )
+    out.sort(key=lambda s: (-s.posts, s.id))
+    return out
+
+
+def _post_json(p: FeedbackPost) -> dict[str, Any]:
+    return {
+        "source": p.source,
+        "id": p.id,
+        "url": p.url,
+        "author": p.author.split(":", 1)[-1],
+        "created_at": datetime.fromtimestamp(p.created_ts, UTC).isoformat(),
+        "text": p.text,
+    }
+
+
+# -- user edits --------------------------------------------------------------------------------
+
+
+def rename_theme(store: SQLiteStore, theme_id: int, name: str) -> None:
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("a theme name cannot be empty", field="name")
+    with store.transaction() as conn:
+        db.ensure_schema(conn)
+        _active(conn, theme_id)
+        db.set_theme_fields(conn, theme_id, user_label=name[:200])
+        db.record_edit(conn, "rename", theme_id, {"name": name[:200]})
+
+
+def merge_themes(store: SQLiteStore, target: int, others: Sequence[int]) -> None:
+    """Move every post of ``others`` into ``target``; later runs keep them together."""
+    with store.transaction() as conn:
+        db.ensure_schema(conn)
+        dst = _active(conn, target)
+        for other in others:
+            if other == target:
+                raise InputError(f"cannot merge theme {target} into itself", field="theme")
+            src = _active(conn, other)
+            if src.scope != dst.scope:
+                raise InputError(
+                    f"themes {target} and {other} belong to different products", field="theme"
+                )
+            db.move_members(conn, other, target)
+            db.set_theme_fields(conn, other, status="merged", merged_into=target)
+        db.record_edit(conn, "merge", target, {"merged": list(others)})
+
+
+def split_theme(
+    store: SQLiteStore,
+    theme_id: int,
+    *,
+    phrase: str | None = None,
+    post_ids: Sequence[str] = (),
+    name: str | None = None,
+) -> int:
+    """Move the posts of a theme that contain ``phrase`` (or are listed) into a new theme.
+
+    The moved posts are pinned there; returns the new theme's id."""
+    if not phrase and not post_ids:
+        raise InputError("split needs a phrase or post ids", field="phrase")
+    wanted_ids = set(post_ids)
+    needle = content_tokens(phrase) if phrase else []
+    with store.transaction() as conn:
+        db.ensure_schema(conn)
+        theme = _active(conn, theme_id)
+        rowids = [r for r, t in db.members(conn, [theme_id]).items() if t == theme_id]
+        moved = []
+        for p in db.load_posts(conn, rowids=rowids):
+            toks = content_tokens(p.text)
+            hit = bool(needle) and any(
+                toks[i : i + len(needle)] == needle for i in range(len(toks) - len(needle) + 1)
+            )
+            if hit or f"{p.source}:{p.id}" in wanted_ids:
+                moved.append(p.rowid)
+        if not moved:
+            raise InputError(f"no post of theme {theme_id} matches", field="phrase")
+        if len(moved) == len(rowids):
+            raise InputError(f"every post of theme {theme_id} matches; nothing to split")
+        new_id = db.create_theme(conn, theme.scope, phrase or "", locked=True)
+        if name:
+            db.set_theme_fields(conn, new_id, user_label=name)
+        db.assign(conn, [(r, new_id, None, None) for r in moved], pinned=True)
+        conn.execute(
+            "UPDATE theme_members SET dup_of = NULL WHERE theme_id = ? AND dup_of NOT IN"
+            " (SELECT post_rowid FROM theme_members WHERE theme_id = ?)",
+            (new_id, new_id),
+        )
+        db.record_edit(
+            conn, "split", theme_id, {"new_theme": new_id, "phrase": phrase, "posts": len(moved)}
+        )
+    return new_id
+
+
+def _active(conn: Any, theme_id: int) -> db.ThemeRow:
+    theme = db.get_theme(conn, theme_id)
+    if theme.status != "active":
+        raise InputError(f"theme {theme_id} was merged into {theme.merged_into}", field="theme")
+    return theme
