@@ -9,12 +9,56 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SOURCES = ("x", "x", "x", "bluesky", "mastodon", "reddit", "hn", "rss")
-TOPIC = (
-    "acme pulse export csv dashboard chart report bug crash slow login billing price pricing "
-    "feature request dark mode api integration slack webhook onboarding churn retention cohort "
-    "funnel metric analytics product manager roadmap launch release update sync mobile app "
-    "chartwell brightmetrics alternative recommend recommendation looking tool team startup saas"
-).split()
+TOPIC = [
+    "acme",
+    "pulse",
+    "export",
+    "csv",
+    "dashboard",
+    "chart",
+    "report",
+    "bug",
+    "crash",
+    "slow",
+    "login",
+    "billing",
+    "price",
+    "pricing",
+    "feature",
+    "request",
+    "dark",
+    "mode",
+    "api",
+    "integration",
+    "slack",
+    "webhook",
+    "onboarding",
+    "churn",
+    "retention",
+    "cohort",
+    "funnel",
+    "metric",
+    "analytics",
+    "product",
+    "manager",
+    "roadmap",
+    "launch",
+    "release",
+    "update",
+    "sync",
+    "mobile",
+    "app",
+    "chartwell",
+    "brightmetrics",
+    "alternative",
+    "recommend",
+    "recommendation",
+    "looking",
+    "tool",
+    "team",
+    "startup",
+    "saas",
+]
 LANGS = ("en", "en", "en", "en", "es", "de", "fr", "pt")
 HASHTAGS = ("acmepulse", "prodmgmt", "saas", "analytics", "ProductCon26", "buildinpublic", "ux")
 
@@ -59,7 +103,11 @@ def generate(n: int, seed: int = 1) -> Iterator[dict[str, object]]:
             ),
             "text": " ".join(words),
             "lang": rng.choice(LANGS),
-            "author": {"id": author, "handle": author, "followers": int(rng.paretovariate(1.2) * 10)},
+            "author": {
+                "id": author,
+                "handle": author,
+                "followers": int(rng.paretovariate(1.2) * 10),
+            },
             "metrics": {
                 "likes": int(rng.paretovariate(1.5)) - 1,
                 "reposts": int(rng.paretovariate(2.0)) - 1,
@@ -68,8 +116,10 @@ def generate(n: int, seed: int = 1) -> Iterator[dict[str, object]]:
             },
         }
         if rng.random() < 0.25:
-            post["reply_to"] = {"post_id": str(10_000_000 + rng.randrange(i + 1)),
-                                "author_handle": rng.choice(authors)}
+            post["reply_to"] = {
+                "post_id": str(10_000_000 + rng.randrange(i + 1)),
+                "author_handle": rng.choice(authors),
+            }
         yield post
 
 

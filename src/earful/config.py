@@ -202,9 +202,11 @@ def _product(p: Any, key: str, fail: Any) -> Product:
     if not isinstance(accounts_raw, Mapping):
         raise fail(f"{key}.accounts", "must be a table of network = [handles]")
     accounts = {}
-    for net, handles in accounts_raw.items():
+    for net in accounts_raw:
         if net not in KNOWN_SOURCES:
-            raise fail(f"{key}.accounts.{net}", f"unknown network (known: {', '.join(KNOWN_SOURCES)})")
+            raise fail(
+                f"{key}.accounts.{net}", f"unknown network (known: {', '.join(KNOWN_SOURCES)})"
+            )
         accounts[net] = tuple(
             h.lstrip("@") for h in _str_list(accounts_raw, net, f"{key}.accounts.{net}", fail)
         )
@@ -233,7 +235,9 @@ def _watch(w: Any, key: str, fail: Any) -> Watch:
     sources = _str_list(w, "sources", f"{key}.sources", fail)
     for s in sources:
         if s not in KNOWN_SOURCES:
-            raise fail(f"{key}.sources", f"unknown source {s!r} (known: {', '.join(KNOWN_SOURCES)})")
+            raise fail(
+                f"{key}.sources", f"unknown source {s!r} (known: {', '.join(KNOWN_SOURCES)})"
+            )
     return Watch(name=_req_str(w, "name", f"{key}.name", fail), query=query, sources=sources)
 
 
@@ -258,7 +262,7 @@ def _source(name: str, settings: Any, fail: Any) -> SourceSettings:
         elif any(s in k.lower() for s in _SECRET_KEYS):
             raise fail(
                 f"{key}.{k}",
-                f"secrets are not kept in the config; set {k}_env = \"ENV_VAR_NAME\" instead",
+                f'secrets are not kept in the config; set {k}_env = "ENV_VAR_NAME" instead',
             )
         else:
             options[k] = v

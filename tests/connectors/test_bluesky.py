@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from earful.connectors.base import Query
+from earful.connectors.bluesky import BlueskyConnector, search_strings
+from earful.errors import AuthError, ConfigError, InputError
+from earful.store.sqlite import SQLiteStore
 from tests.connectors.fake_bluesky import (
     HANDLE,
     PASSWORD,
@@ -19,11 +24,6 @@ from tests.connectors.fake_bluesky import (
 )
 from tests.connectors.fakes.server import FakeServer, Fault
 from tests.connectors.helpers import make, sync_all
-
-from earful.connectors.base import Query
-from earful.connectors.bluesky import BlueskyConnector, search_strings
-from earful.errors import AuthError, ConfigError, InputError
-from earful.store.sqlite import SQLiteStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bluesky"
 ENV = {"EARFUL_BLUESKY_HANDLE": HANDLE, "EARFUL_BLUESKY_APP_PASSWORD": PASSWORD}

@@ -7,6 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from earful.config import SourceSettings
+from earful.connectors.base import Query
+from earful.connectors.html_text import html_to_text
+from earful.connectors.mastodon import MastodonConnector
+from earful.errors import InputError
+from earful.store.sqlite import SQLiteStore
 from tests.connectors.fake_mastodon import (
     TOKEN,
     FakeMastodon,
@@ -16,13 +23,6 @@ from tests.connectors.fake_mastodon import (
 )
 from tests.connectors.fakes.server import FakeServer, Fault
 from tests.connectors.helpers import make, sync_all
-
-from earful.config import SourceSettings
-from earful.connectors.base import Query
-from earful.connectors.html_text import html_to_text
-from earful.connectors.mastodon import MastodonConnector
-from earful.errors import InputError
-from earful.store.sqlite import SQLiteStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "mastodon"
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -8,6 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from earful.config import SourceSettings
+from earful.connectors.base import Query
+from earful.connectors.reddit import RedditConnector, post_from_thing, search_string
+from earful.errors import AuthError, ConfigError, InputError
+from earful.store.sqlite import SQLiteStore
 from tests.connectors.fake_reddit import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -17,12 +23,6 @@ from tests.connectors.fake_reddit import (
 )
 from tests.connectors.fakes.server import FakeServer, Fault
 from tests.connectors.helpers import make, sync_all
-
-from earful.config import SourceSettings
-from earful.connectors.base import Query
-from earful.connectors.reddit import RedditConnector, post_from_thing, search_string
-from earful.errors import AuthError, ConfigError, InputError
-from earful.store.sqlite import SQLiteStore
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "reddit"
 ENV = {"EARFUL_REDDIT_CLIENT_ID": CLIENT_ID, "EARFUL_REDDIT_CLIENT_SECRET": CLIENT_SECRET}

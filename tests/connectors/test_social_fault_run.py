@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from earful.store import open_store
 from tests.connectors.fake_bluesky import HANDLE, PASSWORD, FakeBluesky, make_views
 from tests.connectors.fake_mastodon import FakeMastodon, make_statuses
 from tests.connectors.fake_reddit import CLIENT_ID, CLIENT_SECRET, FakeReddit, make_things
 from tests.connectors.fakes.server import FakeServer, Fault
-
-from earful.store import open_store
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 CHILD = """

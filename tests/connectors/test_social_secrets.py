@@ -7,16 +7,16 @@ import logging
 from pathlib import Path
 
 import pytest
-from tests.connectors.fake_bluesky import HANDLE, PASSWORD, FakeBluesky, make_views
-from tests.connectors.fake_mastodon import TOKEN, FakeMastodon, make_statuses
-from tests.connectors.fake_reddit import CLIENT_ID, CLIENT_SECRET, START, FakeReddit, make_things
-from tests.connectors.fakes.server import FakeServer, Fault
 
 from earful.config import SourceSettings
 from earful.connectors import make_connector
 from earful.connectors.base import Query
 from earful.store import open_store
 from earful.sync import sync_job
+from tests.connectors.fake_bluesky import HANDLE, PASSWORD, FakeBluesky, make_views
+from tests.connectors.fake_mastodon import TOKEN, FakeMastodon, make_statuses
+from tests.connectors.fake_reddit import CLIENT_ID, CLIENT_SECRET, START, FakeReddit, make_things
+from tests.connectors.fakes.server import FakeServer, Fault
 
 
 def _dump(db: Path) -> str:

@@ -18,10 +18,18 @@ def _workspace(tmp_path: Path) -> Path:
     ws = Workspace.init(tmp_path / "ws")
     ws.store().upsert_posts(
         [
-            make_post(id="1", text="Acme Pulse export is broken", author={"id": "1", "handle": "ann"},
-                      created_at="2026-11-01T10:00:00Z"),
-            make_post(source="hn", id="2", text="Chartwell pricing question",
-                      created_at="2026-11-02T10:00:00Z"),
+            make_post(
+                id="1",
+                text="Acme Pulse export is broken",
+                author={"id": "1", "handle": "ann"},
+                created_at="2026-11-01T10:00:00Z",
+            ),
+            make_post(
+                source="hn",
+                id="2",
+                text="Chartwell pricing question",
+                created_at="2026-11-02T10:00:00Z",
+            ),
         ]
     )
     ws.close()

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.importers.conftest import Snapshot
 
 from earful.errors import InputError
 from earful.importers import import_file, parse_mapping
 from earful.importers.csv import parse_csv_time
 from earful.store.sqlite import SQLiteStore
+from tests.importers.conftest import Snapshot
 
 AIRLINE_MAP = [
     "id=tweet_id",

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.importers.conftest import Snapshot
 
 from earful.errors import InputError
 from earful.importers import import_file
 from earful.store.sqlite import SQLiteStore
+from tests.importers.conftest import Snapshot
 
 
 def test_good_file_imports_every_post(store: SQLiteStore, fixtures: Path) -> None:

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.importers.conftest import Snapshot
 
 from earful.errors import InputError
 from earful.importers import import_file, sniff_format
 from earful.store.sqlite import SQLiteStore
+from tests.importers.conftest import Snapshot
 
 
 def test_search_pages(store: SQLiteStore, fixtures: Path) -> None:

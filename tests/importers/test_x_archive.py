@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.importers.conftest import Snapshot
 
 from earful.errors import InputError
 from earful.importers import import_file, sniff_format, x_archive
 from earful.store.sqlite import SQLiteStore
+from tests.importers.conftest import Snapshot
 
 
 def test_archive_imports_with_owner(store: SQLiteStore, fixtures: Path) -> None:
