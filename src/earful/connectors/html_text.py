@@ -11,20 +11,58 @@ Built on the stdlib :mod:`html.parser`, which never raises on malformed input.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 __all__ = ["HtmlText", "html_to_text"]
 
 # Elements whose content is never text a reader saw.
 _DROP = frozenset(
-    {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math",
-     "head", "title", "textarea", "select"}
+    {
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "textarea",
+        "select",
+    }
 )
 # Elements that start and end a line.
 _BLOCK = frozenset(
-    {"p", "div", "blockquote", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-     "table", "tr", "section", "article", "header", "footer", "hr", "dl", "dt", "dd"}
+    {
+        "p",
+        "div",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "tr",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "hr",
+        "dl",
+        "dt",
+        "dd",
+    }
 )
 _VOID = frozenset(
     {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "source", "wbr"}
@@ -39,6 +77,10 @@ class HtmlText:
 
     text: str
     links: tuple[str, ...]
+
+    def __iter__(self) -> Iterator[Any]:
+        """Unpacks as ``text, links``."""
+        return iter((self.text, self.links))
 
 
 class _Converter(HTMLParser):

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from earful.connectors.base import BaseConnector, Cursor, Page, Query
-from earful.connectors.htmltext import html_to_text
+from earful.connectors.html_text import html_to_text
 from earful.errors import ConfigError, ConnectorError
 from earful.models import Author, Post
 from earful.text import extract_hashtags, extract_mentions, extract_urls
