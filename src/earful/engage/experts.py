@@ -1,0 +1,207 @@
+"""Experts and peers on a topic, with the reasons each person ranks.
+
+The score mixes three signals, each in 0..1: topic-sensitive PageRank over the interaction
+graph (square-root scaled against the best), how much the person posts on the topic, and
+whether their bio names the topic. Spam posts add no edges; authors flagged as spam or
+shaped like follow-farm bots, and the user's own accounts, are left out. Peers are people
+whose bio says they work in product management and who post on the topic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from earful.engage.common import all_own, is_bot, load_items, own_handles, reference_time
+from earful.engage.graph import build_graph, pagerank
+from earful.errors import InputError
+from earful.models import Author
+from earful.text import fold, tokens
+
+if TYPE_CHECKING:
+    from earful.config import Config
+    from earful.store.sqlite import SQLiteStore
+
+WEIGHTS = {"graph": 0.6, "posts": 0.25, "bio": 0.15}
+PM_BIO = re.compile(
+    r"(?i:product manag\w*|product lead|head of product|product owner|chief product|"
+    r"vp,? (?:of )?product|director of product|product @|product at |group product)"
+    r"|\b(?:PM|CPO|GPM|APM)\b"
+)
+_QUERY_WORDS = {"or", "and", "not", "is", "has", "lang", "from", "to", "since", "until"}
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    handle: str
+    networks: tuple[str, ...]
+    name: str | None
+    bio: str | None
+    followers: int | None
+    score: float
+    pagerank: float
+    topic_posts: int
+    inbound: dict[str, int]
+    people: int
+    bio_match: bool
+    reasons: tuple[str, ...]
+    parts: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "handle": self.handle,
+            "networks": list(self.networks),
+            "name": self.name,
+            "bio": self.bio,
+            "followers": self.followers,
+            "score": round(self.score, 4),
+            "pagerank": self.pagerank,
+            "topic_posts": self.topic_posts,
+            "inbound": self.inbound,
+            "people": self.people,
+            "bio_match": self.bio_match,
+            "reasons": list(self.reasons),
+            "parts": {k: round(v, 4) for k, v in self.parts.items()},
+        }
+
+
+def topic_terms(topic: str | None) -> set[str]:
+    if not topic:
+        return set()
+    words = re.sub(r"\b\w+:\S+", " ", topic)
+    return {t for t in tokens(words) if len(t) > 2 and t not in _QUERY_WORDS}
+
+
+def experts(
+    store: SQLiteStore,
+    topic: str | None = None,
+    config: Config | None = None,
+    *,
+    now: datetime | None = None,
+    days: float | None = None,
+    limit: int | None = 20,
+    context: object = None,
+    peers_only: bool = False,
+) -> list[Person]:
+    """People ranked on ``topic`` (an Earful query; None: everything stored)."""
+    if context is None and config is not None:
+        from earful.query import QueryContext
+
+        context = QueryContext.from_config(config)
+    since = None
+    if days is not None:
+        since = reference_time(store, now) - timedelta(days=days)
+    items = load_items(store, None, context=context, since=since)
+    topical_rows = (
+        {r for r, _p in store.iter_posts(topic, context=context)} if topic else None
+    )
+    own = all_own(own_handles(config))
+    spam_posts: Counter[str] = Counter()
+    all_posts: Counter[str] = Counter()
+    profile: dict[str, tuple[Author, str]] = {}
+    for item in items:
+        handle = item.post.author_handle
+        if not handle:
+            continue
+        key = fold(handle)
+        all_posts[key] += 1
+        if item.flag("spam"):
+            spam_posts[key] += 1
+        if item.post.author is not None:
+            profile[key] = (item.post.author, item.post.source)
+    excluded = set(own)
+    for key, (who, _src) in profile.items():
+        if is_bot(who) or spam_posts[key] * 2 > all_posts[key]:
+            excluded.add(key)
+    usable = [i for i in items if not i.flag("spam")]
+    on_topic = [(i.post, topical_rows is None or i.rowid in topical_rows) for i in usable]
+    topic_posts: Counter[str] = Counter()
+    networks: dict[str, set[str]] = {}
+    for post, topical in on_topic:
+        if post.author_handle:
+            key = fold(post.author_handle)
+            networks.setdefault(key, set()).add(post.source)
+            if topical and not post.is_repost:
+                topic_posts[key] += 1
+    if not topic_posts:
+        where = f"topic {topic!r}" if topic else "the store"
+        raise InputError(f"no posts on {where}; nothing to rank", field="topic")
+    graph = build_graph(on_topic, excluded, index=(i.post for i in items))
+    teleport = {h: float(n) for h, n in topic_posts.items() if h not in excluded}
+    ranks = pagerank(graph.edges, graph.nodes, teleport or None)
+    terms = topic_terms(topic)
+    best = max((ranks.get(h, 0.0) for h in graph.nodes if h not in excluded), default=0.0)
+    order = sorted(ranks, key=lambda h: -ranks[h])
+    position = {h: i + 1 for i, h in enumerate(h for h in order if h not in excluded)}
+    out = []
+    for handle in set(ranks) | set(topic_posts):
+        if handle in excluded:
+            continue
+        n_topic = topic_posts.get(handle, 0)
+        inbound = graph.inbound.get(handle, Counter())
+        if n_topic == 0 and not inbound:
+            continue
+        prof = profile.get(handle)
+        author = prof[0] if prof else None
+        bio = author.bio if author else None
+        is_pm = bool(bio and PM_BIO.search(bio))
+        if peers_only and not (is_pm and n_topic > 0):
+            continue
+        bio_tokens = set(tokens(bio or ""))
+        bio_hit = bool(terms & bio_tokens) if terms else bool(bio and n_topic)
+        parts = {
+            "graph": math.sqrt(ranks.get(handle, 0.0) / best) if best > 0 else 0.0,
+            "posts": min(1.0, math.log1p(n_topic) / math.log1p(20)),
+            "bio": 1.0 if bio_hit else 0.0,
+        }
+        score = sum(WEIGHTS[k] * parts[k] for k in WEIGHTS)
+        people = len(graph.people.get(handle, ()))
+        reasons = []
+        if inbound:
+            kinds = ", ".join(f"{n} {_plural(k, n)}" for k, n in inbound.most_common())
+            reasons.append(f"{kinds} from {people} people (graph rank #{position[handle]})")
+        if n_topic:
+            reasons.append(f"{n_topic} post{'s' if n_topic > 1 else ''} on the topic")
+        if bio_hit and bio:
+            reasons.append(f"bio: {bio[:80]}")
+        if is_pm:
+            reasons.append("describes themselves as a product manager")
+        out.append(
+            Person(
+                handle=author.handle if author else handle,
+                networks=tuple(sorted(networks.get(handle, ()))),
+                name=author.name if author else None,
+                bio=bio,
+                followers=author.followers if author else None,
+                score=score,
+                pagerank=ranks.get(handle, 0.0),
+                topic_posts=n_topic,
+                inbound=dict(inbound),
+                people=people,
+                bio_match=bio_hit,
+                reasons=tuple(reasons),
+                parts=parts,
+            )
+        )
+    out.sort(key=lambda p: (-p.score, p.handle))
+    return out[:limit] if limit is not None else out
+
+
+def peers(
+    store: SQLiteStore,
+    topic: str | None = None,
+    config: Config | None = None,
+    **options: Any,
+) -> list[Person]:
+    """People who describe themselves as product managers and post on ``topic``."""
+    return experts(store, topic, config, peers_only=True, **options)
+
+
+def _plural(kind: str, n: int) -> str:
+    if n == 1:
+        return kind
+    return "replies" if kind == "reply" else f"{kind}s"
