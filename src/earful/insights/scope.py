@@ -60,7 +60,7 @@ def is_credible(post: FeedbackPost, own_handles: frozenset[str] = frozenset()) -
     """Not spam-labelled, not a follow-farm account, not the product's own account."""
     if post.is_spam:
         return False
-    handle = post.author.split(":", 1)[-1]
+    handle = post.handle or post.author.split(":", 1)[-1]
     if fold(handle) in own_handles:
         return False
     followers, following = post.followers or 0, post.following or 0

@@ -299,7 +299,7 @@ def _post_json(p: FeedbackPost) -> dict[str, Any]:
         "source": p.source,
         "id": p.id,
         "url": p.url,
-        "author": p.author.split(":", 1)[-1],
+        "author": p.handle or p.author.split(":", 1)[-1],
         "created_at": datetime.fromtimestamp(p.created_ts, UTC).isoformat(),
         "text": p.text,
     }

@@ -110,6 +110,7 @@ class FeedbackPost:
     followers: int | None
     following: int | None
     repost_of: str | None
+    handle: str | None = None
     labels: dict[str, set[str]] = field(default_factory=dict)
 
     def label(self, name: str) -> str | None:
@@ -128,7 +129,7 @@ class FeedbackPost:
 _LOAD = """
 SELECT p.rowid, p.source, p.id, p.created_ts, p.text, p.norm, p.url, p.lang,
        p.source || ':' || coalesce(p.author_id, p.author_handle, ''), a.followers, a.following,
-       p.repost_of
+       p.repost_of, p.author_handle
 FROM posts AS p LEFT JOIN authors AS a ON a.source = p.source AND a.id = p.author_id
 WHERE p.created_ts >= ? AND p.created_ts < ? {extra}
 ORDER BY p.created_ts, p.rowid
