@@ -150,8 +150,8 @@ def sync_job(
                 on_page(result)
             if stop is not None and stop.is_set():
                 break
-    except (ConnectorError, InputError) as exc:
-        message = http.redact(f"{source}: {exc}" if isinstance(exc, InputError) else str(exc))
+    except (ConnectorError, InputError, ConfigError) as exc:
+        message = http.redact(str(exc) if isinstance(exc, ConnectorError) else f"{source}: {exc}")
         result.error = message
         log.warning("%s/%s: %s", watch, source, message)
         rate = http.stats.rate_limit.as_dict() if http.stats.rate_limit else None
