@@ -1,0 +1,14 @@
+"""The REST API under ``/api/v1``: one router per resource."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def api_router() -> APIRouter:
+    from earful.web.api import charts, labels, posts, settings, sources
+
+    router = APIRouter(prefix="/api/v1")
+    for module in (posts, labels, sources, settings, charts):
+        router.include_router(module.router)
+    return router

@@ -1,0 +1,215 @@
+/* Earful dashboard: keyboard navigation, live query validation, corrections, charts.
+ * Data is only ever written with textContent / setAttribute, never innerHTML. */
+"use strict";
+(function () {
+  const $ = (sel, root) => (root || document).querySelector(sel);
+  const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
+  const csrf = () => ($('meta[name="csrf-token"]') || {}).content || "";
+
+  function toast(message) {
+    const t = $("#toast");
+    if (!t) return;
+    t.textContent = message;
+    t.classList.add("show");
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => t.classList.remove("show"), 2200);
+  }
+
+  async function api(method, url, body) {
+    const init = { method, headers: { "X-CSRF-Token": csrf(), Accept: "application/json" },
+      credentials: "same-origin" };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const res = await fetch(url, init);
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const detail = data.error || (Array.isArray(data.detail) ? data.detail.map((d) => d.msg).join("; ") : data.detail);
+      throw new Error(detail || res.statusText);
+    }
+    return data;
+  }
+
+  /* -- live query validation ------------------------------------------------------------- */
+  function liveValidation() {
+    const q = $("#q"), status = $("#q-status");
+    if (!q || !status) return;
+    let timer = null, seq = 0;
+    q.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const mine = ++seq;
+        try {
+          const r = await api("GET", "/api/v1/query/validate?q=" + encodeURIComponent(q.value));
+          if (mine !== seq) return;
+          q.classList.toggle("bad", !r.ok);
+          status.classList.toggle("bad", !r.ok);
+          status.textContent = r.ok ? "" : r.error;
+        } catch (e) { status.textContent = String(e.message); }
+      }, 150);
+    });
+  }
+
+  /* -- post selection and corrections ---------------------------------------------------- */
+  let selected = -1;
+  const posts = () => $$("li.post");
+  function select(i) {
+    const all = posts();
+    if (!all.length) return;
+    selected = Math.max(0, Math.min(all.length - 1, i));
+    all.forEach((el, k) => el.classList.toggle("selected", k === selected));
+    all[selected].focus({ preventScroll: true });
+    all[selected].scrollIntoView({ block: "nearest" });
+  }
+
+  function renderLabels(li, post) {
+    const box = $(".labels", li), keep = $(".correct", box);
+    $$(".label", box).forEach((el) => el.remove());
+    for (const lab of post.labels) {
+      const span = document.createElement("span");
+      span.className = "label" + (lab.labeller === "user" ? " user" : "");
+      span.dataset.field = lab.field;
+      span.title = lab.labeller + (lab.score == null ? "" : " " + lab.score.toFixed(2));
+      span.textContent = lab.field + ": " + lab.value;
+      box.insertBefore(span, keep);
+    }
+  }
+
+  async function correct(li, value) {
+    const url = "/api/v1/posts/" + encodeURIComponent(li.dataset.source) + "/" +
+      encodeURIComponent(li.dataset.id) + "/corrections/sentiment";
+    try {
+      const post = value === null ? await api("DELETE", url) : await api("PUT", url, { values: [value] });
+      renderLabels(li, post);
+      toast(value === null ? "Correction removed" : "Sentiment set to " + value);
+    } catch (e) { toast("Not saved: " + e.message); }
+  }
+
+  function corrections() {
+    $$("li.post").forEach((li, i) => {
+      li.addEventListener("click", () => { selected = i; posts().forEach((el, k) => el.classList.toggle("selected", k === i)); });
+      $$(".correct button", li).forEach((b) => b.addEventListener("click", (ev) => {
+        ev.stopPropagation();
+        correct(li, b.dataset.clear ? null : b.dataset.set);
+      }));
+    });
+  }
+
+  /* -- keyboard -------------------------------------------------------------------------- */
+  const GO = { s: "/search", t: "/trends", o: "/sources", e: "/settings" };
+  let pendingG = false;
+  function keyboard() {
+    document.addEventListener("keydown", (ev) => {
+      const tag = (ev.target.tagName || "").toLowerCase();
+      if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      if (tag === "input" || tag === "textarea" || tag === "select") {
+        if (ev.key === "Escape") ev.target.blur();
+        return;
+      }
+      if (pendingG) { pendingG = false; if (GO[ev.key]) { location.href = GO[ev.key]; } return; }
+      const current = posts()[selected];
+      switch (ev.key) {
+        case "/": { const q = $("#q"); if (q) { ev.preventDefault(); q.focus(); q.select(); } break; }
+        case "j": select(selected + 1); break;
+        case "k": select(selected - 1); break;
+        case "g": pendingG = true; break;
+        case "?": toggleHelp(); break;
+        case "o": if (current && current.dataset.url) window.open(current.dataset.url, "_blank", "noopener"); break;
+        case "+": case "=": if (current) correct(current, "positive"); break;
+        case "-": if (current) correct(current, "negative"); break;
+        case "0": if (current) correct(current, "neutral"); break;
+        case "x": if (current) correct(current, null); break;
+        default: return;
+      }
+    });
+    const help = $("#help-toggle");
+    if (help) help.addEventListener("click", toggleHelp);
+  }
+  function toggleHelp() { const h = $("#help"); if (h) h.hidden = !h.hidden; }
+
+  /* -- settings -------------------------------------------------------------------------- */
+  function settings() {
+    const form = $("#settings-form");
+    if (!form) return;
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const status = $("#settings-status");
+      try {
+        await api("PUT", "/api/v1/settings", { toml: $("#toml").value });
+        status.className = "status good";
+        status.textContent = "Saved.";
+      } catch (e) {
+        status.className = "status bad";
+        status.textContent = e.message;
+      }
+    });
+  }
+
+  /* -- charts (SVG built with DOM calls) ------------------------------------------------- */
+  const NS = "http://www.w3.org/2000/svg";
+  const COLORS = ["#2457c5", "#d9822b", "#1e7a3c", "#b3261e", "#7b4fc9", "#0f8a8a", "#8a6d0f"];
+  const SENT = { negative: "#b3261e", neutral: "#8c96a3", positive: "#1e7a3c" };
+  function svg(name, attrs) {
+    const el = document.createElementNS(NS, name);
+    for (const k in attrs) el.setAttribute(k, String(attrs[k]));
+    return el;
+  }
+  function lineChart(box, days, series, colors) {
+    const W = 900, H = 220, P = 30;
+    const names = Object.keys(series).sort();
+    const max = Math.max(1, ...names.flatMap((n) => days.map((d) => series[n][d] || 0)));
+    const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" });
+    root.appendChild(svg("line", { x1: P, y1: H - P, x2: W, y2: H - P, stroke: "#ccc" }));
+    const label = svg("text", { x: 2, y: 12, "font-size": 11, fill: "#5b6675" });
+    label.textContent = String(max);
+    root.appendChild(label);
+    const step = (W - P) / Math.max(1, days.length - 1);
+    names.forEach((n, i) => {
+      const pts = days.map((d, k) => `${(P + k * step).toFixed(1)},${(H - P - ((series[n][d] || 0) / max) * (H - 2 * P)).toFixed(1)}`);
+      root.appendChild(svg("polyline", { points: pts.join(" "), fill: "none", "stroke-width": 2,
+        stroke: colors[n] || COLORS[i % COLORS.length] }));
+    });
+    [0, days.length - 1].forEach((k) => {
+      if (!days[k]) return;
+      const t = svg("text", { x: P + k * step - (k ? 60 : 0), y: H - 8, "font-size": 11, fill: "#5b6675" });
+      t.textContent = days[k];
+      root.appendChild(t);
+    });
+    box.appendChild(root);
+    const legend = document.createElement("div");
+    legend.className = "legend";
+    names.forEach((n, i) => {
+      const item = document.createElement("span"), sw = document.createElement("i");
+      sw.style.background = colors[n] || COLORS[i % COLORS.length];
+      item.appendChild(sw);
+      item.appendChild(document.createTextNode(n));
+      legend.appendChild(item);
+    });
+    if (!names.length) legend.textContent = "No data.";
+    box.appendChild(legend);
+  }
+  async function charts() {
+    const boxes = $$(".chart");
+    if (!boxes.length) return;
+    const first = boxes[0];
+    try {
+      const data = await api("GET", "/api/v1/charts/series?q=" + encodeURIComponent(first.dataset.q) +
+        "&days=" + encodeURIComponent(first.dataset.days));
+      lineChart($("#chart-volume"), data.days, data.volume, {});
+      lineChart($("#chart-sentiment"), data.days, data.sentiment, SENT);
+      document.body.dataset.chartsReady = "1";
+    } catch (e) {
+      const s = $("#q-status");
+      if (s) { s.className = "status bad"; s.textContent = e.message; }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    liveValidation();
+    corrections();
+    keyboard();
+    settings();
+    charts();
+  });
+})();
