@@ -1,4 +1,4 @@
-"""The web app factory: ``create_app(workspace, token=...)`` builds it all; importing does nothing."""
+"""The web app factory: ``create_app(workspace, token=...)``; importing does no work."""
 
 from __future__ import annotations
 
