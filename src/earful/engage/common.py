@@ -189,7 +189,7 @@ def keywords(texts: Iterable[str], exclude: Iterable[str] = (), top: int = 10) -
 
     from earful.text import tokens
 
-    skip = set(STOPWORDS) | {fold(e.lstrip("#@")) for e in exclude}
+    skip = set(STOPWORDS) | {t for e in exclude for t in tokens(e)}
     counts: Counter[str] = Counter()
     for text in texts:
         words = {t for t in tokens(re.sub(r"https?://\S+|@\w+", " ", text)) if len(t) > 2}
