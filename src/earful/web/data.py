@@ -1,12 +1,13 @@
 """Read and write helpers the web app needs beyond :class:`SQLiteStore`'s methods.
 
-Labels of a page of posts, corrections, per-day series and link rows. They belong in the store
-(``store.labels_of``, ``store.set_correction``, ``store.timeseries``) once the lead adds them;
-until then they live here, in one place, over the store's own connection.
+Labels and corrections go through the store's and :mod:`earful.labelling`'s functions. Per-day
+series and link rows read the store's connection here until the store has methods for them
+(``store.timeseries``, ``store.links_of``).
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,30 +31,42 @@ class Label:
 
 
 def labels_of(store: SQLiteStore, rowids: Sequence[int]) -> dict[int, list[Label]]:
-    """Effective labels (corrections win) of each post in ``rowids``."""
-    out: dict[int, list[Label]] = {r: [] for r in rowids}
-    if not rowids:
-        return out
-    marks = ",".join("?" * len(rowids))
-    rows = store.conn.execute(
-        "SELECT post_rowid, field, value, score, labeller FROM effective_labels"
-        f" WHERE post_rowid IN ({marks}) ORDER BY field, value",
-        list(rowids),
-    )
-    for rowid, field, value, score, labeller in rows:
-        out[int(rowid)].append(Label(field, value, score, labeller))
-    return out
+    """Effective labels (corrections win) of each post in ``rowids`` (``store.labels_of``)."""
+    found = store.labels_of(list(rowids))
+    return {
+        r: [
+            Label(field, value, score, by)
+            for field, values in sorted(found.get(r, {}).items())
+            for value, score, by in values
+        ]
+        for r in rowids
+    }
 
 
-def set_correction(store: SQLiteStore, rowid: int, field: str, values: Sequence[str]) -> None:
-    """Replace the user's correction of ``field`` on post ``rowid`` (empty: remove it)."""
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM corrections WHERE post_rowid = ? AND field = ?", (rowid, field))
-        conn.executemany(
-            "INSERT INTO corrections (post_rowid, field, value, created_at) VALUES (?, ?, ?, ?)",
-            [(rowid, field, v, now) for v in dict.fromkeys(values)],
-        )
+def correct(store: SQLiteStore, config: Any, rowid: int, field: str, values: Sequence[str]) -> None:
+    """Record the user's correction of ``field`` (empty ``values``: remove it).
+
+    Values are checked by :func:`earful.labelling.parse_assignment`, as ``earful correct`` does.
+    """
+    if not values:
+        store.clear_correction(rowid, field)
+        return
+    try:
+        from earful.labelling import parse_assignment
+
+        name, checked = parse_assignment(f"{field}={','.join(values)}", config)
+    except ImportError:  # the label models are not installed in this build
+        name, checked = field, _plain_values(field, values)
+    store.set_correction(rowid, name, checked)
+
+
+def _plain_values(field: str, values: Sequence[str]) -> list[str]:
+    for value in values:
+        if not re.fullmatch(r"[a-z0-9_:.-]{1,64}", value):
+            raise InputError(
+                f"bad value {value!r}: use lower-case letters, digits, _ : . -", field=field
+            )
+    return list(dict.fromkeys(values))
 
 
 def label_values(store: SQLiteStore) -> dict[str, list[str]]:

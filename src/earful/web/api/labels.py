@@ -13,8 +13,14 @@ from earful.web.schemas import CorrectionIn, PostOut
 
 router = APIRouter(tags=["labels"])
 State = Annotated[WebState, Depends(get_state)]
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-Field = Annotated[str, Path(pattern=_NAME.pattern, description="label field, e.g. sentiment")]
+_NAME = re.compile(r"^[a-z][a-z0-9_:.-]{0,63}$")
+Field = Annotated[
+    str,
+    Path(
+        pattern=_NAME.pattern,
+        description="sentiment, type, complaint, question, lead, spam, lang, relevant:PRODUCT",
+    ),
+]
 
 
 @router.get("/labels", summary="Label fields and the values seen for each")
@@ -30,14 +36,11 @@ def label_values(state: State) -> dict[str, list[str]]:
 def put_correction(
     state: State, source: str, post_id: str, field: Field, body: CorrectionIn
 ) -> PostOut:
-    for i, value in enumerate(body.values):
-        if not _NAME.match(value):
-            raise HTTPException(422, f"values[{i}]: use lower-case letters, digits and _")
     store = state.writer()
     rowid = store.post_rowid(source, post_id)
     if rowid is None:
         raise HTTPException(404, f"no post {source}:{post_id}")
-    data.set_correction(store, rowid, field, body.values)
+    data.correct(store, state.workspace.config, rowid, field, body.values)
     post = store.get_post(source, post_id)
     assert post is not None
     return views.decorate(store, [post])[0]
