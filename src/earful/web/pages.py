@@ -35,7 +35,14 @@ def templates() -> Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        _env["env"].filters["href"] = href
     return _env["env"]
+
+
+def href(url: str | None) -> str:
+    """``url`` when it is http(s), else a harmless ``#`` (no ``javascript:`` or ``data:`` links)."""
+    text = (url or "").strip()
+    return text if text.lower().startswith(("https://", "http://")) else "#"
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

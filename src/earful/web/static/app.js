@@ -115,7 +115,7 @@
         case "k": select(selected - 1); break;
         case "g": pendingG = true; break;
         case "?": toggleHelp(); break;
-        case "o": if (current && current.dataset.url) window.open(current.dataset.url, "_blank", "noopener"); break;
+        case "o": if (current && /^https?:\/\//i.test(current.dataset.url || "")) window.open(current.dataset.url, "_blank", "noopener"); break;
         case "+": case "=": if (current) correct(current, "positive"); break;
         case "-": if (current) correct(current, "negative"); break;
         case "0": if (current) correct(current, "neutral"); break;

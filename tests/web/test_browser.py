@@ -1,0 +1,180 @@
+"""End to end in headless Chromium: search, live validation, keyboard triage, every page, XSS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from earful.store import open_store
+from earful.web.app import create_app
+from earful.workspace import Workspace
+from tests.web.browser import CHROMIUM, browser_page, serving, shot
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+)
+
+
+@pytest.fixture(scope="module")
+def base(demo_dir: Path) -> Iterator[str]:
+    with serving(create_app(demo_dir)) as url:
+        yield url
+
+
+def _clean(page: Any, events: list[str]) -> None:
+    assert page.evaluate("window.__csp") == []
+    assert [e for e in events if not e.startswith("console error Failed to load resource")] == []
+
+
+def test_search_validate_and_correct_with_the_keyboard(base: str, demo_dir: Path) -> None:
+    with browser_page() as (page, events):
+        page.goto(base + "/")
+        assert page.url.endswith("/search")
+        page.keyboard.press("/")
+        assert page.evaluate("document.activeElement.id") == "q"
+        page.keyboard.type("acme (")
+        page.wait_for_selector("#q-status.bad")
+        assert "parenthesis" in page.inner_text("#q-status")
+        page.keyboard.type('"pulse" export)')
+        page.wait_for_selector("#q-status:not(.bad)")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("li.post")
+        assert page.locator("li.post").count() > 0
+        page.keyboard.press("Escape")
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        selected = page.locator("li.post.selected")
+        assert selected.count() == 1
+        source, post_id = selected.get_attribute("data-source"), selected.get_attribute("data-id")
+        page.keyboard.press("-")
+        page.wait_for_selector("li.post.selected .label.user")
+        assert "sentiment: negative" in selected.locator(".label.user").inner_text()
+        shot(page, "search")
+        store = open_store(demo_dir / "earful.db")
+        try:
+            rowid = store.post_rowid(str(source), str(post_id))
+            assert rowid is not None
+            labels = store.labels_of([rowid])[rowid]["sentiment"]
+            assert [(v, by) for v, _s, by in labels] == [("negative", "user")]
+        finally:
+            store.close()
+        page.keyboard.press("x")
+        page.locator("li.post.selected .label.user").wait_for(state="detached")
+        _clean(page, events)
+
+
+def test_every_page_renders_and_charts_draw(base: str) -> None:
+    with browser_page() as (page, events):
+        for path, name in (
+            ("/trends", "trends"),
+            ("/sources", "sources"),
+            ("/settings", "settings"),
+            ("/api/docs", "api"),
+        ):
+            page.goto(base + path)
+            if name == "trends":
+                page.wait_for_selector("body[data-charts-ready='1']")
+                assert page.locator("#chart-volume polyline").count() >= 3
+            shot(page, name)
+        page.keyboard.press("g")
+        page.keyboard.press("s")
+        page.wait_for_url("**/search")
+        _clean(page, events)
+
+
+def test_settings_save_shows_error_with_line(base: str, demo_dir: Path) -> None:
+    before = (demo_dir / "earful.toml").read_text(encoding="utf-8")
+    with browser_page() as (page, events):
+        page.goto(base + "/settings")
+        page.fill("#toml", before + "\n[[watches]]\nname = \n")
+        page.click("#settings-form button[type=submit]")
+        page.wait_for_selector("#settings-status.bad")
+        assert "line" in page.inner_text("#settings-status")
+        assert (demo_dir / "earful.toml").read_text(encoding="utf-8") == before
+        _clean(page, [e for e in events if "422" not in e])
+
+
+PAYLOAD = '<img src=x onerror="window.__xss=1;alert(1)"><script>window.__xss=1;alert(2)</script>'
+
+
+def _hostile_workspace(root: Path) -> Workspace:
+    from earful.connectors.mastodon_map import post_from_status
+    from earful.formats.earful_jsonl import post_from_dict
+    from earful.store.links import ensure_schema
+
+    ws = Workspace.init(root)
+    x = post_from_dict(
+        {
+            "source": "x",
+            "id": "1",
+            "created_at": "2026-11-20T10:00:00Z",
+            "text": f"hostile post {PAYLOAD} https://evil.example/a",
+            "url": "javascript:window.__xss=1",
+            "author": {"id": "9", "handle": "mallory", "name": f"Mallory {PAYLOAD}"},
+        }
+    )
+    masto = post_from_status(
+        {
+            "id": "77",
+            "created_at": "2026-11-20T11:00:00Z",
+            "url": "https://social.example/@m/77",
+            "content": "<p>hostile toot &lt;script&gt;window.__xss=1&lt;/script&gt;"
+            '<img src=x onerror="window.__xss=1"><a href="javascript:alert(3)">x</a></p>',
+            "account": {
+                "id": "5",
+                "username": "m",
+                "acct": "m",
+                "display_name": "<svg onload=alert(4)>Mal</svg>",
+            },
+        },
+        "social.example",
+    )
+    store = ws.store()
+    store.upsert_posts([x, masto])
+    ensure_schema(store.conn)
+    rowid = store.post_rowid("x", "1")
+    now = datetime.now(UTC).isoformat()
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO links (url, canonical, final_url, title, site_name, fetched_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                "https://evil.example/a",
+                "https://evil.example/a",
+                "javascript:window.__xss=1",
+                f"Title {PAYLOAD}",
+                "<b onmouseover=alert(5)>site</b>",
+                now,
+            ),
+        )
+        conn.execute(
+            "INSERT INTO post_links (post_rowid, url, canonical) VALUES (?, ?, ?)",
+            (rowid, "https://evil.example/a", "https://evil.example/a"),
+        )
+    return ws
+
+
+def test_script_payloads_never_run(tmp_path: Path) -> None:
+    ws = _hostile_workspace(tmp_path / "hostile")
+    with serving(create_app(ws)) as url, browser_page() as (page, events):
+        page.goto(url + "/search?q=hostile")
+        page.wait_for_selector("li.post")
+        assert page.locator("li.post").count() == 2
+        text = page.inner_text("#posts")
+        assert "<script>window.__xss=1" in text  # shown as text, not run
+        assert "Title <img src=x" in text and "Mallory <img" in text
+        assert "<svg onload=alert(4)>" in text
+        page.locator("li.post .links a").first.hover()
+        page.keyboard.press("j")
+        page.keyboard.press("o")  # a javascript: link must not open
+        page.wait_for_timeout(300)
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert page.locator("li.post a[href^='javascript']").count() == 0
+        assert page.locator("script").count() == 1  # our app.js only
+        assert not [e for e in events if e.startswith("dialog")]
+        shot(page, "xss")
+        _clean(page, events)
