@@ -5,7 +5,7 @@ from __future__ import annotations
 from earful.cli import core  # noqa: F401  (registers commands)
 from earful.cli.app import app
 
-for _module in ("label", "sources", "demo", "links", "insights", "web"):
+for _module in ("label", "labelling", "sources", "demo", "links", "insights", "web", "engage"):
     try:
         __import__(f"earful.cli.{_module}")
     except ModuleNotFoundError as _exc:  # a command module still being written

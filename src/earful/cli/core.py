@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from earful.cli.app import (
     print_json,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from earful.workspace import Workspace
 
 FORMATS = ("auto", "jsonl", "csv", "x-archive", "twarc")
 
@@ -51,6 +54,9 @@ def import_(
         Path | None,
         typer.Option("--skip-bad", help="Write rejected lines to this file and import the rest."),
     ] = None,
+    label: Annotated[
+        bool, typer.Option("--label/--no-label", help="Label the new posts afterwards.")
+    ] = True,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Import posts from Earful JSONL, CSV, an X archive (tweets.js) or X API v2 / twarc2 JSON."""
@@ -75,6 +81,23 @@ def import_(
         f"Imported {report.inserted:,} new and {report.updated:,} updated posts"
         + (f"; rejected {report.rejected:,} (see {skip_bad})" if report.rejected else "")
     )
+    if label:
+        label_workspace(ws)
+
+
+def label_workspace(ws: Workspace, *, accurate: bool = False, everything: bool = False) -> None:
+    """Label what needs labels in ``ws``, with a progress bar; prints a one-line summary."""
+    from earful.cli.progress import byte_progress
+    from earful.labelling import label_store
+
+    with user_errors(), byte_progress("Labelling posts") as progress:
+        run = label_store(
+            ws.store(), ws.config, accurate=accurate, everything=everything, progress=progress
+        )
+    if run.labelled:
+        console().print(
+            f"Labelled {run.labelled:,} posts in {run.seconds:.1f} s ({run.labeller} {run.version})"
+        )
 
 
 @app.command()

@@ -78,9 +78,7 @@ def set_queue_state(
 
 
 def queue_states(conn: sqlite3.Connection) -> dict[tuple[str, str], QueueState]:
-    rows = conn.execute(
-        "SELECT source, post_id, state, snooze_until, updated_at FROM engage_queue"
-    )
+    rows = conn.execute("SELECT source, post_id, state, snooze_until, updated_at FROM engage_queue")
     return {(r[0], r[1]): QueueState(*r) for r in rows}
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 MIGRATION_MODULES = (
     "earful.store.schema",
     "earful.store.links",
+    "earful.store.labels",
     "earful.store.engage",
 )
 

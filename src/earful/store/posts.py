@@ -26,7 +26,7 @@ INSERT INTO posts (rowid, source, id, created_at, created_ts, text, norm, url, l
     likes, reposts, replies, quotes, hashtags, mentions, urls, raw, imported_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source, id) DO UPDATE SET
-    created_at = excluded.created_at, created_ts = excluded.created_ts, text = excluded.text,
+    text = excluded.text,
     norm = excluded.norm, url = coalesce(excluded.url, url), lang = coalesce(excluded.lang, lang),
     author_id = coalesce(excluded.author_id, author_id),
     author_handle = coalesce(excluded.author_handle, author_handle),
@@ -286,6 +286,10 @@ _SELECT_COLUMNS = (
 _JOIN_AUTHORS = "LEFT JOIN authors AS a ON a.source = p.source AND a.id = p.author_id"
 SELECT_POSTS = f"{_SELECT_COLUMNS} FROM posts AS p {_JOIN_AUTHORS}"
 # Driven by the full-text index: FTS5 walks its matches in rowid order, posts joined by rowid.
+SELECT_FROM_ENTITY = (
+    f"{_SELECT_COLUMNS} FROM post_entities AS e JOIN posts AS p ON p.rowid = e.post_rowid"
+    f" {_JOIN_AUTHORS}"
+)
 SELECT_FROM_FTS = (
     f"{_SELECT_COLUMNS} FROM posts_fts JOIN posts AS p ON p.rowid = posts_fts.rowid {_JOIN_AUTHORS}"
 )

@@ -7,13 +7,16 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from earful.errors import StoreError
 from earful.models import Post
 from earful.store import posts as _posts
 from earful.store.migrations import apply_migrations
 from earful.store.posts import UpsertCounts
+
+if TYPE_CHECKING:
+    from earful.store.sqlquery import SearchPlan
 
 
 class SQLiteStore:
@@ -33,6 +36,7 @@ class SQLiteStore:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
         self._lock = threading.RLock()
         self._depth = 0
+        self._plans: dict[Any, SearchPlan] = {}
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
@@ -148,23 +152,49 @@ class SQLiteStore:
             tail = f"ORDER BY (p.likes + 2 * p.reposts + p.replies) DESC, p.rowid DESC {page}"
             return [post for _rowid, post in _posts.iter_rows(self.conn, where, params, tail)]
         direction = "DESC" if order == "newest" else "ASC"
-        fts, (where, params) = self._plan(query, context)
-        if fts is None:
-            tail = f"ORDER BY p.rowid {direction} {page}"
-            return [post for _rowid, post in _posts.iter_rows(self.conn, where, params, tail)]
-        sql = (
-            f"{_posts.SELECT_FROM_FTS} WHERE posts_fts MATCH ? AND ({where})"
-            f" ORDER BY posts_fts.rowid {direction} {page}"
+        plan = self._plan(query, context)
+        column = {"fts": "posts_fts.rowid", "entity": "e.post_rowid"}.get(
+            plan.driver or "", "p.rowid"
         )
-        return [_posts.row_to_post(row) for row in self.conn.execute(sql, [fts, *params])]
+        bounds = ""
+        bound_params: list[int] = []
+        if plan.rowid_min is not None:
+            bounds += f" AND {column} >= ?"
+            bound_params.append(plan.rowid_min)
+        if plan.rowid_max is not None:
+            bounds += f" AND {column} < ?"
+            bound_params.append(plan.rowid_max)
+        order_by = f"ORDER BY {column} {direction} {page}"
+        if plan.driver is None:
+            rows = _posts.iter_rows(
+                self.conn, f"({plan.where}){bounds}", [*plan.params, *bound_params], order_by
+            )
+            return [post for _rowid, post in rows]
+        if plan.driver == "fts":
+            sql = f"{_posts.SELECT_FROM_FTS} WHERE posts_fts MATCH ?{bounds} AND ({plan.where})"
+        else:
+            sql = (
+                f"{_posts.SELECT_FROM_ENTITY} WHERE e.kind = ? AND e.value = ?{bounds}"
+                f" AND ({plan.where})"
+            )
+        params = [*plan.driver_params, *bound_params, *plan.params]
+        return [_posts.row_to_post(row) for row in self.conn.execute(f"{sql} {order_by}", params)]
 
-    def _plan(self, query: str | None, context: Any) -> tuple[str | None, tuple[str, Any]]:
+    def _plan(self, query: str | None, context: Any) -> SearchPlan:
+        from earful.store.sqlquery import SearchPlan, compile_search
+
         if query is None or not query.strip():
-            return None, ("1", [])
-        from earful.query import parse
-        from earful.store.sqlquery import compile_search
+            return SearchPlan(None, [], "1", [])
+        key = (query, tuple(sorted(context.products.items())) if context is not None else None)
+        plan = self._plans.get(key)
+        if plan is None:
+            from earful.query import parse
 
-        return compile_search(parse(query), context)
+            plan = compile_search(parse(query), context)
+            if len(self._plans) > 256:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
 
     def count(self, query: str, *, context: Any = None) -> int:
         where, params = self._where(query, context)
@@ -187,6 +217,84 @@ class SQLiteStore:
             " GROUP BY source, day ORDER BY day, source"
         )
         return [(r[0], r[1], int(r[2])) for r in rows]
+
+    # -- labels --------------------------------------------------------------------------
+    def pending_labels(
+        self,
+        labeller: str,
+        version: str,
+        *,
+        after: int = -1,
+        limit: int = 2000,
+        everything: bool = False,
+    ) -> list[Any]:
+        """Posts this labeller version has not labelled as they now are (``PendingPost``)."""
+        from earful.store.labels import pending
+
+        return pending(
+            self.conn, labeller, version, after=after, limit=limit, everything=everything
+        )
+
+    def count_pending_labels(self, labeller: str, version: str) -> int:
+        from earful.store.labels import count_pending
+
+        return count_pending(self.conn, labeller, version)
+
+    def write_labels(
+        self,
+        labeller: str,
+        version: str,
+        labelled: Iterable[tuple[int, int, Sequence[tuple[str, str, float]]]],
+    ) -> int:
+        """Replace the labels of ``(rowid, rev, [(field, value, score)])`` items."""
+        from earful.store.labels import write_labels
+
+        with self.transaction() as conn:
+            return write_labels(conn, labeller, version, labelled)
+
+    def set_correction(self, post_rowid: int, field: str, values: Sequence[str]) -> None:
+        from earful.store.labels import set_correction
+
+        with self.transaction() as conn:
+            set_correction(conn, post_rowid, field, values)
+
+    def clear_correction(self, post_rowid: int, field: str) -> int:
+        from earful.store.labels import clear_correction
+
+        with self.transaction() as conn:
+            return clear_correction(conn, post_rowid, field)
+
+    def labels_of(self, post_rowids: Sequence[int]) -> dict[int, dict[str, list[Any]]]:
+        """Effective labels (corrections win) as ``{rowid: {field: [(value, score, by)]}}``."""
+        from earful.store.labels import effective
+
+        return effective(self.conn, post_rowids)
+
+    def corrections_with_text(self) -> list[tuple[str, str, str]]:
+        from earful.store.labels import corrections_with_text
+
+        return corrections_with_text(self.conn)
+
+    def resolve_post(self, ref: str) -> tuple[int, Post]:
+        """A post from ``SOURCE:ID`` or a native id that is unique across sources."""
+        from earful.errors import InputError
+
+        source, sep, native = ref.partition(":")
+        candidates: list[tuple[int, Post]] = []
+        if sep and not source.startswith(("at", "http")):
+            candidates = list(
+                _posts.iter_rows(self.conn, "p.source = ? AND p.id = ?", (source, native))
+            )
+        if not candidates:
+            candidates = list(_posts.iter_rows(self.conn, "p.id = ?", (ref,)))
+        if not candidates:
+            raise InputError(f"no post with id {ref!r}", field="post")
+        if len(candidates) > 1:
+            sources = ", ".join(sorted(p.source for _r, p in candidates))
+            raise InputError(
+                f"id {ref!r} exists on several sources ({sources}); use SOURCE:ID", field="post"
+            )
+        return candidates[0]
 
     # -- sync state ----------------------------------------------------------------------
     def get_cursor(self, watch: str, source: str) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ means exactly "does not match", as in the in-memory matcher.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -155,8 +156,12 @@ class _Compiler:
         if name == "lang":
             return _LANG, [value, len(value) + 1, value + "-"]
         if name in ("since", "until"):
+            # Rowids are time-ordered (created_ts << 20, probed upwards at most 64 steps on a
+            # collision), so a rowid bound that every match satisfies lets SQLite seek.
             ts = int(datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp())
-            return ("p.created_ts >= ?" if name == "since" else "p.created_ts < ?"), [ts]
+            if name == "since":
+                return "(p.rowid >= ? AND p.created_ts >= ?)", [max(ts, 0) << 20, ts]
+            return "(p.rowid < ? AND p.created_ts < ?)", [(max(ts, 0) << 20) + 64, ts]
         if name == "url":
             return _URL, [value.casefold()]
         if name == "has":
@@ -181,22 +186,68 @@ def _join(sep: str, parts: list[Fragment]) -> Fragment:
     return "(" + sep.join(f"({sql})" for sql, _p in parts) + ")", params
 
 
-def compile_search(node: Node, context: QueryContext | None = None) -> tuple[str | None, Fragment]:
-    """Split ``node`` for a newest-first search: ``(fts, (where, params))``.
+@dataclass(frozen=True, slots=True)
+class SearchPlan:
+    """How to run a newest-first search.
 
-    ``fts`` is an FTS5 expression every match must satisfy (the text part of a top-level AND),
-    or None; ``where`` is the rest. Driving the search from the FTS index in rowid order (rowids
-    are time-ordered) lets SQLite stop after the first page instead of sorting every match.
+    ``driver`` is ``"fts"`` (``driver_params`` = [FTS5 expression]) or ``"entity"``
+    (``[kind, value]``) when every match must satisfy that index lookup, else None; ``where``
+    is the rest of the query. Walking the driving index in rowid order (rowids are
+    time-ordered) lets SQLite stop after a page instead of sorting every match.
     """
+
+    driver: str | None
+    driver_params: list[Any]
+    where: str
+    params: list[Any]
+    rowid_min: int | None = None  # every match has rowid >= rowid_min
+    rowid_max: int | None = None  # every match has rowid < rowid_max
+
+
+def _rowid_bounds(children: tuple[Node, ...]) -> tuple[int | None, int | None]:
+    """Rowid bounds implied by the since:/until: operators of a top-level AND."""
+    low: int | None = None
+    high: int | None = None
+    for child in children:
+        if isinstance(child, Operator) and child.name in ("since", "until"):
+            ts = max(int(datetime.fromisoformat(child.value).replace(tzinfo=UTC).timestamp()), 0)
+            if child.name == "since":
+                low = max(low, ts << 20) if low is not None else ts << 20
+            else:
+                bound = (ts << 20) + 64
+                high = min(high, bound) if high is not None else bound
+    return low, high
+
+
+def compile_search(node: Node, context: QueryContext | None = None) -> SearchPlan:
+    from dataclasses import replace
+
+    plan = _compile_search(node, context)
+    low, high = _rowid_bounds(node.children if isinstance(node, And) else (node,))
+    return replace(plan, rowid_min=low, rowid_max=high)
+
+
+def _compile_search(node: Node, context: QueryContext | None) -> SearchPlan:
     compiler = _Compiler(context or QueryContext())
     expr = compiler.fts(node)
     if expr is not None:
-        return expr, ("1", [])
+        return SearchPlan("fts", [expr], "1", [])
+    children = node.children if isinstance(node, And) else (node,)
     if isinstance(node, And):
         pos, neg, rest = compiler._split_and(node.children)
         if pos:
             fts = compiler._and_expr(pos, neg)
-            if not rest:
-                return fts, ("1", [])
-            return fts, _join(" AND ", [compiler.node(c) for c in rest])
-    return None, compiler.node(node)
+            where, params = _join(" AND ", [compiler.node(c) for c in rest]) if rest else ("1", [])
+            return SearchPlan("fts", [fts], where, params)
+    for i, child in enumerate(children):
+        if isinstance(child, Hashtag | Mention):
+            kind, value = (
+                ("hashtag", fold(child.tag))
+                if isinstance(child, Hashtag)
+                else ("mention", fold(child.handle))
+            )
+            rest = [c for j, c in enumerate(children) if j != i]
+            where, params = _join(" AND ", [compiler.node(c) for c in rest]) if rest else ("1", [])
+            return SearchPlan("entity", [kind, value], where, params)
+    where, params = compiler.node(node)
+    return SearchPlan(None, [], where, params)
