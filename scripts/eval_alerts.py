@@ -20,11 +20,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _gold import write_gold  # noqa: E402
+from _gold import write_gold
 
-from earful.insights.alerts import detect_alerts  # noqa: E402
-from earful.insights.scope import Scope  # noqa: E402
-from earful.insights.themes import update_themes  # noqa: E402
+from earful.insights.alerts import detect_alerts
+from earful.insights.scope import Scope
+from earful.insights.themes import update_themes
 
 
 def _precision(alerts: list[Any], positive: set[str], k: int) -> tuple[float, list[str]]:
@@ -35,7 +35,8 @@ def _precision(alerts: list[Any], positive: set[str], k: int) -> tuple[float, li
         share = sum(1 for i in ids if i in positive) / max(1, len(ids))
         hits.append(f"{a.subject} ({share:.0%} gold)")
     good = sum(
-        1 for a in top
+        1
+        for a in top
         if sum(1 for i in a.explanation["post_ids"] if i in positive) * 2
         > len(a.explanation["post_ids"])
     )
@@ -61,16 +62,20 @@ def eval_demo(root: Path, n_posts: int) -> None:
         alerts = detect_alerts(store, ws.config, now=step)
         prec, _ = _precision(alerts, planted, 1)
         seen = sum(1 for p, t in pairs if t.planted and p["created_at"] < step.isoformat())
-        print(f"  {step:%m-%d %H:%M}  planted posts so far {seen:3}  open alerts {len(alerts)}"
-              f"  top alert is the planted issue: {prec == 1.0}")
+        print(
+            f"  {step:%m-%d %H:%M}  planted posts so far {seen:3}  open alerts {len(alerts)}"
+            f"  top alert is the planted issue: {prec == 1.0}"
+        )
         if prec == 1.0 and caught is None:
             caught = (step, seen)
         step += timedelta(hours=6)
     p3, hits = _precision(alerts, planted, 3)
-    print(f"demo ({n_posts} posts): caught at {caught[0] if caught else None}"
-          f" after {caught[1] if caught else '-'} of 60 planted posts"
-          f" ({(caught[0] - start) if caught else '-'} into the window);"
-          f" precision@3 at the end {p3:.2f}; {time.perf_counter() - t0:.1f}s")
+    print(
+        f"demo ({n_posts} posts): caught at {caught[0] if caught else None}"
+        f" after {caught[1] if caught else '-'} of 60 planted posts"
+        f" ({(caught[0] - start) if caught else '-'} into the window);"
+        f" precision@3 at the end {p3:.2f}; {time.perf_counter() - t0:.1f}s"
+    )
     for h in hits:
         print("   ", h)
 
@@ -89,7 +94,9 @@ def eval_airline(root: Path, data: Path) -> None:
     root.mkdir(parents=True, exist_ok=True)
     (root / "earful.toml").write_text(
         '[workspace]\nname = "replay"\n[[products]]\nname = "United"\n'
-        'aliases = ["@united"]\ncompetitors = ["Delta"]\n', encoding="utf-8")
+        'aliases = ["@united"]\ncompetitors = ["Delta"]\n',
+        encoding="utf-8",
+    )
     ws = Workspace.init(root)
     store = ws.store()
     posts, gold, novel = [], [], set()
@@ -111,9 +118,11 @@ def eval_airline(root: Path, data: Path) -> None:
         novel.add(f"x:{r['tweet_id']}")
     for t, r in posts:
         posts_dict = {
-            "source": "x", "id": r["tweet_id"], "created_at": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "text": r["text"], "author": {"id": r["name"], "handle": r["name"], "followers": 100,
-                                          "following": 100},
+            "source": "x",
+            "id": r["tweet_id"],
+            "created_at": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "text": r["text"],
+            "author": {"id": r["name"], "handle": r["name"], "followers": 100, "following": 100},
         }
         gold.append((posts_dict, r))
     store.upsert_posts([post_from_dict(p) for p, _ in gold])
@@ -123,8 +132,19 @@ def eval_airline(root: Path, data: Path) -> None:
         rowid = store.post_rowid("x", p["id"])
         label_rows += [
             (rowid, "sentiment", r["airline_sentiment"], 1.0, "gold", "1", ts),
-            (rowid, "type", "complaint" if r["airline_sentiment"] == "negative" else "praise"
-             if r["airline_sentiment"] == "positive" else "question", 1.0, "gold", "1", ts),
+            (
+                rowid,
+                "type",
+                "complaint"
+                if r["airline_sentiment"] == "negative"
+                else "praise"
+                if r["airline_sentiment"] == "positive"
+                else "question",
+                1.0,
+                "gold",
+                "1",
+                ts,
+            ),
             (rowid, "spam", "false", 1.0, "gold", "1", ts),
             (rowid, "relevant:United", "true", 1.0, "gold", "1", ts),
         ]
@@ -141,9 +161,11 @@ def eval_airline(root: Path, data: Path) -> None:
         step += timedelta(hours=12)
     p3, hits = _precision(alerts, novel, 3)
     p5, _ = _precision(alerts, novel, 5)
-    print(f"airline replay ({len(gold)} United tweets, novel '{novel_reason}' x{len(novel_rows)}):"
-          f" first top-1 hit {caught} ({(caught - window) if caught else '-'} into the burst);"
-          f" precision@3 {p3:.2f}, @5 {p5:.2f}; open alerts {len(alerts)}")
+    print(
+        f"airline replay ({len(gold)} United tweets, novel '{novel_reason}' x{len(novel_rows)}):"
+        f" first top-1 hit {caught} ({(caught - window) if caught else '-'} into the burst);"
+        f" precision@3 {p3:.2f}, @5 {p5:.2f}; open alerts {len(alerts)}"
+    )
     for h in hits:
         print("   ", h)
 

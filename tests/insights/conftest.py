@@ -49,9 +49,7 @@ FILL = ["monday", "9pm", "40", "twelve", "noon", "friday", "25", "midnight", "ei
 _ids = itertools.count(1000)
 
 
-def post(
-    topic: str, when: datetime, author: str, *, n: int = 0, **extra: Any
-) -> dict[str, Any]:
+def post(topic: str, when: datetime, author: str, *, n: int = 0, **extra: Any) -> dict[str, Any]:
     templates = TOPICS[topic]
     text = templates[n % len(templates)].format(x=FILL[n % len(FILL)])
     pid = str(next(_ids))
@@ -75,7 +73,11 @@ class Ws:
         self.config = self.ws.config
 
     def add(
-        self, items: list[dict[str, Any]], *, sentiment: str = "negative", kind: str = "bug",
+        self,
+        items: list[dict[str, Any]],
+        *,
+        sentiment: str = "negative",
+        kind: str = "bug",
         spam: bool = False,
     ) -> list[int]:
         self.store.upsert_posts([post_from_dict(i) for i in items])
@@ -95,7 +97,9 @@ class Ws:
         return [r[0] for r in rows[::4]]
 
 
-def spread(topic: str, count: int, start: datetime, days: float, prefix: str) -> list[dict[str, Any]]:
+def spread(
+    topic: str, count: int, start: datetime, days: float, prefix: str
+) -> list[dict[str, Any]]:
     step = timedelta(days=days) / count
     return [post(topic, start + i * step, f"{prefix}{topic}{i}", n=i) for i in range(count)]
 

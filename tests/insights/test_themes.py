@@ -98,7 +98,10 @@ def test_near_duplicates_count_once(ws: Ws) -> None:
         # the same author pastes the same complaint again
         post("sync", start + timedelta(days=6), "async0", n=0),
         # an RT of the original
-        {**post("sync", start + timedelta(days=6), "fan1"), "text": f"RT @async0: {original['text']}"},
+        {
+            **post("sync", start + timedelta(days=6), "fan1"),
+            "text": f"RT @async0: {original['text']}",
+        },
         # a native repost
         {**post("sync", start + timedelta(days=6), "fan2"), "repost_of": original["id"]},
     ]
@@ -112,11 +115,17 @@ def test_near_duplicates_count_once(ws: Ws) -> None:
 
 
 def test_same_words_from_different_people_are_separate_voices() -> None:
-    items = [DupItem(i, "the export is empty after the update, again today", author=f"u{i}")
-             for i in range(3)]
+    items = [
+        DupItem(i, "the export is empty after the update, again today", author=f"u{i}")
+        for i in range(3)
+    ]
     assert find_duplicates(items) == {0: 0, 1: 1, 2: 2}
     near = [
-        DupItem(1, "the csv export is empty after the update to version four two today", author="u"),
-        DupItem(2, "the csv export is empty after the update to version four two today!!", author="u"),
+        DupItem(
+            1, "the csv export is empty after the update to version four two today", author="u"
+        ),
+        DupItem(
+            2, "the csv export is empty after the update to version four two today!!", author="u"
+        ),
     ]
     assert find_duplicates(near) == {1: 1, 2: 1}
