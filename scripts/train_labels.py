@@ -1,0 +1,31 @@
+#!/usr/bin/env python
+"""Rebuild every labelling artifact: ``python scripts/train_labels.py [--corrections FILE] [--accurate]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from earful.labels.model import ARTIFACTS  # noqa: E402
+from earful.labels.train import load_corrections, train_all  # noqa: E402
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--out", type=Path, default=ARTIFACTS)
+    p.add_argument("--corrections", type=Path, default=None, help="JSONL of {text, field, value}")
+    p.add_argument("--accurate", action="store_true", help="also train the embedding heads")
+    args = p.parse_args()
+    corrections = load_corrections(args.corrections)
+    train_all(args.out, corrections)
+    if args.accurate:
+        from earful.labels.accurate_train import train_accurate
+
+        train_accurate(args.out, corrections)
+
+
+if __name__ == "__main__":
+    main()

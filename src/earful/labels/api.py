@@ -1,0 +1,134 @@
+"""``label_batch``: every label for a batch of posts, fast path by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from earful.labels import rules
+from earful.labels.types import SENTIMENTS, LabelInput, LabelResult, ProductSpec
+
+_HARD_SPAM = frozenset({"link_farm", "bot_like_author", "repeated_text"})
+
+
+def label_batch(
+    items: Sequence[LabelInput],
+    product: ProductSpec | None = None,
+    *,
+    accurate: bool = False,
+) -> list[LabelResult]:
+    """Label ``items`` (order kept). ``accurate`` needs the ``accurate`` extra installed."""
+    from earful.labels.lang import detect
+    from earful.labels.model import fast_model
+    from earful.labels.relevance import relevance
+
+    if not items:
+        return []
+    texts = [it.text or "" for it in items]
+    model = fast_model()
+    sc = model.scores(texts)
+    adjusted = sc.sentiment_adjusted
+    proba = sc.sentiment_proba
+    if accurate:
+        from earful.labels.accurate import accurate_sentiment
+
+        proba, adjusted = accurate_sentiment(texts, model)
+    dup = rules.duplicate_counts(texts)
+    th = sc.thresholds
+    b = sc.binary
+    out: list[LabelResult] = []
+    for i, (it, text) in enumerate(zip(items, texts, strict=True)):
+        lang, lang_score = detect(text)
+        k = int(adjusted[i].argmax())
+        sentiment = SENTIMENTS[k]
+        p_comp = float(b["complaint"][i])
+        p_q = float(b["question"][i])
+        p_spam = float(b["spam"][i])
+        complaint = p_comp >= th["complaint"]
+        structure = rules.question_structure(text)
+        question = p_q >= th["question"] or (structure >= 1.0 and p_q >= 0.5 * th["question"])
+        reasons = rules.spam_evidence(text, it.author, dup[i])
+        model_spam = p_spam >= th["spam"]
+        spam = model_spam or bool(_HARD_SPAM.intersection(reasons)) or (
+            "promotion" in reasons and p_spam >= 0.5 * th["spam"]
+        )
+        if spam and model_spam and not reasons:
+            reasons.append("promotion")
+        if not spam:
+            reasons = []
+        scores = {
+            "bug": float(b["bug"][i]),
+            "feature_request": float(b["feature_request"][i]),
+            "complaint": p_comp,
+            "praise": float(proba[i, 2]),
+            "question": p_q,
+        }
+        feedback: list[str] = []
+        if scores["bug"] >= th["bug"]:
+            feedback.append("bug")
+        if scores["feature_request"] >= th["feature_request"]:
+            feedback.append("feature_request")
+        if complaint:
+            feedback.append("complaint")
+        if sentiment == "positive" and not complaint and "bug" not in feedback:
+            feedback.append("praise")
+        if question:
+            feedback.append("question")
+        rel: bool | None = None
+        rel_score: float | None = None
+        if product is not None:
+            rel, rel_score = relevance(text, product)
+        out.append(
+            LabelResult(
+                id=it.id,
+                lang=lang,
+                lang_score=lang_score,
+                sentiment=sentiment,
+                sentiment_score=float(proba[i, k]),
+                polarity=float(proba[i, 2] - proba[i, 0]),
+                feedback=tuple(feedback),
+                complaint=complaint,
+                complaint_score=p_comp,
+                question=question,
+                question_score=max(p_q, structure if question else 0.0),
+                lead=rules.is_lead(text),
+                spam=spam,
+                spam_score=p_spam,
+                spam_reasons=tuple(reasons),
+                relevant=rel,
+                relevance_score=rel_score,
+                product=product.key if product is not None else None,
+                type_scores={t: scores[t] for t in feedback},
+            )
+        )
+    return out
+
+
+def label_stream(
+    items: Sequence[LabelInput],
+    product: ProductSpec | None = None,
+    *,
+    accurate: bool = False,
+    chunk: int = 2000,
+    jobs: int = 1,
+) -> Iterator[LabelResult]:
+    """Label in chunks; with ``jobs > 1`` chunks run in forked worker processes (order kept)."""
+    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+    if jobs <= 1 or len(chunks) <= 1 or accurate:
+        for c in chunks:
+            yield from label_batch(c, product, accurate=accurate)
+        return
+    import multiprocessing as mp
+
+    from earful.labels.lang import _identifier
+    from earful.labels.model import fast_model
+
+    fast_model()  # load before forking so workers share the pages
+    _identifier()
+    ctx = mp.get_context("fork")
+    with ctx.Pool(jobs) as pool:
+        for res in pool.imap(_worker, [(c, product) for c in chunks]):
+            yield from res
+
+
+def _worker(args: tuple[Sequence[LabelInput], ProductSpec | None]) -> list[LabelResult]:
+    return label_batch(args[0], args[1])

@@ -1,0 +1,186 @@
+"""Loaders for the labelled sets under ``../shared/data`` (training and evaluation only).
+
+Nothing here runs at labelling time. Every loader returns plain lists, deduplicated, with the
+noise handling documented in ``docs/labels.md`` applied in one place.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
+
+
+def data_root() -> Path:
+    env = os.environ.get("EARFUL_DATA")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        cand = parent.parent / "shared" / "data"
+        if cand.is_dir():
+            return cand
+    return Path("/work/shared/data")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    label: str
+    group: str = ""
+    weight: float = 1.0
+
+
+def _dedupe(rows: list[Example]) -> list[Example]:
+    """Drop exact-duplicate texts; a text seen with conflicting labels is dropped entirely."""
+    labels: dict[str, set[str]] = {}
+    for r in rows:
+        labels.setdefault(r.text.strip(), set()).add(r.label)
+    seen: set[str] = set()
+    out: list[Example] = []
+    for r in rows:
+        key = r.text.strip()
+        if key in seen or len(labels[key]) > 1:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out
+
+
+def _read_semeval(path: Path) -> list[Example]:
+    out: list[Example] = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3 or parts[1] not in SENTIMENT_LABELS:
+                continue
+            text = parts[2].strip()
+            if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+                text = text[1:-1]
+            out.append(Example(html.unescape(text), parts[1], path.stem))
+    return out
+
+
+def tweeteval_val() -> list[Example]:
+    root = data_root() / "tweeteval" / "sentiment"
+    texts = (root / "val_text.txt").read_text(encoding="utf-8").splitlines()
+    labels = (root / "val_labels.txt").read_text(encoding="utf-8").split()
+    return [Example(t, SENTIMENT_LABELS[int(y)], "tweeteval_val") for t, y in zip(texts, labels, strict=True)]
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+HARD_DEV_FILE = "twitter-2016test-A"
+
+
+def semeval_sentiment() -> tuple[list[Example], list[Example]]:
+    """(train, hard_dev): every twitter-* file except 2016test; tweets found in TweetEval val removed."""
+    root = data_root() / "semeval2017_task4a_train"
+    val_keys = {_key(e.text) for e in tweeteval_val()}
+    train: list[Example] = []
+    dev: list[Example] = []
+    for path in sorted(root.glob("twitter-*.txt")):
+        rows = [r for r in _read_semeval(path) if _key(r.text) not in val_keys]
+        (dev if path.stem == HARD_DEV_FILE else train).extend(rows)
+    dev_keys = {_key(e.text) for e in dev}
+    train = [r for r in train if _key(r.text) not in dev_keys]
+    return _dedupe(train), _dedupe(dev)
+
+
+def airline() -> list[Example]:
+    """Airline tweets, deduplicated on tweet id; weight = CrowdFlower confidence, < 0.5 dropped."""
+    path = data_root() / "airline_sentiment" / "Tweets.csv"
+    out: list[Example] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["tweet_id"] in seen:
+                continue
+            seen.add(row["tweet_id"])
+            conf = float(row["airline_sentiment_confidence"] or 0)
+            if conf < 0.5:
+                continue
+            out.append(Example(html.unescape(row["text"]), row["airline_sentiment"], row["airline"], conf))
+    return _dedupe(out)
+
+
+def complaints(include_random: bool = True) -> list[Example]:
+    path = data_root() / "complaints_tweets" / "complaints-data.csv"
+    out: list[Example] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh):
+            if len(row) < 4 or row[2] not in ("0", "1"):
+                continue
+            if not include_random and row[3].startswith("random"):
+                continue
+            out.append(Example(html.unescape(row[1]), row[2], row[3]))
+    return _dedupe(out)
+
+
+def tweet_acts() -> list[Example]:
+    path = data_root() / "tweet_acts" / "TWEET_DATA.csv"
+    out: list[Example] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh):
+            if len(row) < 2:
+                continue
+            text = row[0].replace("\\u2026", "\u2026")
+            out.append(Example(html.unescape(text), row[1].strip()))
+    return _dedupe(out)
+
+
+def youtube_spam() -> list[Example]:
+    """Comments with group = video; DATE is never read (it leaks the label in one file)."""
+    root = data_root() / "youtube_spam"
+    out: list[Example] = []
+    for path in sorted(root.glob("Youtube*.csv")):
+        video = path.stem.split("-", 1)[-1]
+        rows: list[Example] = []
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                text = html.unescape(row["CONTENT"]).replace("\ufeff", "").strip()
+                rows.append(Example(text, row["CLASS"].strip(), video))
+        out.extend(_dedupe(rows))
+    return out
+
+
+_AUGMENT_MARKERS = ("atomic_number", "wherefore", "_")
+
+
+def app_reviews_4class() -> list[Example]:
+    """Weak labels; rows carrying synonym-replacement artifacts are dropped, duplicates removed."""
+    path = data_root() / "app_reviews_4class" / "reviews_4class.csv"
+    out: list[Example] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            text = row["review"].strip()
+            if not text or any(m in text for m in _AUGMENT_MARKERS):
+                continue
+            out.append(Example(text, row["label"].strip(), "app_reviews_4class", 0.7))
+    return _dedupe(out)
+
+
+def shah_sentences() -> list[Example]:
+    """SHAH sentences; label = sorted distinct aspect classes joined by ';' or 'none'; group = app."""
+    path = data_root() / "app_review_requirements" / "shah_union_sentences.csv"
+    out: list[Example] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            label = row["aspect_classes"].strip() or "none"
+            out.append(Example(row["text"].strip(), label, row["app"]))
+    return _dedupe(out)
+
+
+def p_golden(which: str) -> list[Example]:
+    path = data_root() / "app_review_requirements" / f"{which}-Golden.csv"
+    out: list[Example] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.append(Example(row["reviews"].strip(), str(row["Judgement"]).strip(), which))
+    return _dedupe(out)

@@ -1,0 +1,182 @@
+"""Text features shared by every fast-path head: one featurisation per post, many linear heads.
+
+Word uni+bigrams with negation scope marking and char 2-5 grams are hashed (no vocabulary to
+ship), re-weighted by an IDF vector fitted at training time, and joined with a few dense
+lexicon/structure features. Nothing here imports scikit-learn at module import time.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from scipy import sparse
+
+N_WORD = 2**18
+N_CHAR = 2**18
+
+URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_BARE_DOMAIN = re.compile(r"\b[a-z0-9-]+\.(?:com|net|org|ly|io|co|me|tv|info|biz)(?:/\S*)?\b", re.I)
+MENTION_RE = re.compile(r"(?<![\w@])@\w+")
+_ELONG = re.compile(r"(\w)\1{2,}")
+_TOKEN = re.compile(
+    r"(?:[<>]?[:;=8xX][\-o\*']?[\)\]\(\[dDpP/\\:\}\{@\|]+)"  # emoticons
+    r"|<3+"
+    r"|[\U0001F300-\U0001FAFF\u2600-\u27BF]"  # emoji
+    r"|[#@]?\w+(?:'\w+)?"
+    r"|[!?]+"
+    r"|[.,;:]",
+)
+_NEGATORS = frozenset(
+    "not no never none nobody nothing neither nor cannot cant can't dont don't doesnt doesn't "
+    "didnt didn't isnt isn't wasnt wasn't arent aren't werent weren't wont won't wouldnt "
+    "wouldn't shouldnt shouldn't couldnt couldn't aint ain't hasnt hasn't havent haven't "
+    "without n't".split()
+)
+_CLAUSE_END = frozenset(".,;:!?")
+
+POS_EMOTICONS = frozenset(":) :-) :d :-d =) ;) ;-) :p :-p xd <3 :] =d (: 8) :')".split())
+NEG_EMOTICONS = frozenset(":( :-( :'( :/ :-/ ): =( :[ d: :| >:( :@".split())
+POS_EMOJI = frozenset("😀😁😂😃😄😅😆😉😊😋😍😎😘🙂🤗🤩🥰👍👏🙌💯🔥❤💕💖💗💙💚💛💜✨🎉😻☺♥✅")
+NEG_EMOJI = frozenset("😞😟😠😡😢😣😤😥😦😧😨😩😫😭😰😱😒😔😕🙁☹👎💔🤬🤮🙄😑😐😬")
+
+
+def normalize(text: str) -> str:
+    """Lower-cased text with URLs and @mentions replaced and elongations squeezed."""
+    t = html.unescape(text)
+    t = URL_RE.sub(" http ", t)
+    t = MENTION_RE.sub(" @user ", t)
+    t = _ELONG.sub(r"\1\1", t.lower())
+    return t
+
+
+def tokens(norm: str) -> list[str]:
+    """Word tokens of normalised text; words inside a negation scope get a ``_neg`` suffix."""
+    out: list[str] = []
+    neg = False
+    for tok in _TOKEN.findall(norm):
+        if tok[0] in _CLAUSE_END:
+            neg = False
+            out.append(tok[0])
+            continue
+        if neg and tok[0].isalpha():
+            out.append(tok + "_neg")
+        else:
+            out.append(tok)
+        if tok in _NEGATORS or tok.endswith("n't"):
+            neg = True
+    return out
+
+
+def word_ngrams(norm: str) -> list[str]:
+    toks = tokens(norm)
+    return toks + [a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
+
+
+N_DENSE = 12
+
+
+def dense_row(raw: str, norm: str, toks: Sequence[str], lexicon: dict[str, float]) -> list[float]:
+    pos = neg = 0.0
+    n_lex = 0
+    for t in toks:
+        base = t[:-4] if t.endswith("_neg") else t
+        v = lexicon.get(base)
+        if v is None:
+            if base in POS_EMOTICONS or base in POS_EMOJI:
+                v = 2.0
+            elif base in NEG_EMOTICONS or base in NEG_EMOJI:
+                v = -2.0
+            else:
+                continue
+        if base is not t:
+            v = -0.6 * v
+        n_lex += 1
+        if v > 0:
+            pos += v
+        else:
+            neg -= v
+    words = [w for w in raw.split() if w.isalpha()]
+    caps = sum(1 for w in words if len(w) > 2 and w.isupper())
+    n = max(len(toks), 1)
+    return [
+        pos / 4.0,
+        neg / 4.0,
+        (pos - neg) / 4.0,
+        min(n_lex, 10) / 10.0,
+        min(raw.count("!"), 5) / 5.0,
+        min(raw.count("?"), 5) / 5.0,
+        1.0 if raw.rstrip().endswith("?") else 0.0,
+        min(caps, 5) / 5.0,
+        min(len(toks), 60) / 60.0,
+        min(len(URL_RE.findall(raw)) + len(_BARE_DOMAIN.findall(raw)), 4) / 4.0,
+        min(norm.count("@user"), 4) / 4.0,
+        pos * neg / (n * 4.0),
+    ]
+
+
+class Featurizer:
+    """Hashes texts into one CSR matrix: [word tf-idf | char tf-idf | dense]."""
+
+    def __init__(
+        self,
+        idf_word: npt.NDArray[np.float32] | None = None,
+        idf_char: npt.NDArray[np.float32] | None = None,
+        lexicon: dict[str, float] | None = None,
+    ) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        self.word = HashingVectorizer(
+            analyzer=word_ngrams, n_features=N_WORD, alternate_sign=False, norm=None
+        )
+        self.char = HashingVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), n_features=N_CHAR, alternate_sign=False,
+            norm=None, lowercase=False,
+        )
+        self.idf_word = idf_word
+        self.idf_char = idf_char
+        self.lexicon = lexicon or {}
+
+    @property
+    def n_features(self) -> int:
+        return N_WORD + N_CHAR + N_DENSE
+
+    def raw_counts(self, norms: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        return self.word.transform(norms), self.char.transform(norms)
+
+    def fit_idf(self, texts: Sequence[str]) -> None:
+        import numpy as np
+
+        norms = [normalize(t) for t in texts]
+        w, c = self.raw_counts(norms)
+        n = len(texts)
+        for name, m in (("idf_word", w), ("idf_char", c)):
+            df = np.bincount(m.indices, minlength=m.shape[1]).astype(np.float64)
+            idf = np.log((1 + n) / (1 + df)) + 1.0
+            setattr(self, name, idf.astype(np.float32))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        import numpy as np
+        from scipy import sparse as sp
+        from sklearn.preprocessing import normalize as l2
+
+        assert self.idf_word is not None and self.idf_char is not None
+        norms = [normalize(t) for t in texts]
+        w, c = self.raw_counts(norms)
+        blocks: list[Any] = []
+        for m, idf in ((w, self.idf_word), (c, self.idf_char)):
+            m = m.astype(np.float32)
+            np.log1p(m.data, out=m.data)
+            m.data *= idf[m.indices]
+            blocks.append(l2(m, copy=False))
+        dense = np.asarray(
+            [dense_row(t, n, tokens(n), self.lexicon) for t, n in zip(texts, norms, strict=True)],
+            dtype=np.float32,
+        ).reshape(len(texts), N_DENSE)
+        blocks.append(sp.csr_matrix(dense))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)

@@ -1,0 +1,90 @@
+"""The fast-path model: one featurisation, a stacked matrix of linear heads, loaded lazily.
+
+Artifact layout (``artifacts/``): ``fast.npz`` holds the IDF vectors and the head weight matrix
+(float16, one column per output); ``fast.json`` holds column names, intercepts, decision
+offsets/thresholds and the lexicon. Both are written by :mod:`earful.labels.train`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from scipy import sparse
+
+    from earful.labels.features import Featurizer
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+BINARY_HEADS = ("complaint", "question", "spam", "bug", "feature_request")
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class FastScores:
+    """Per-text outputs of the fast heads (numpy arrays of length n)."""
+
+    sentiment_proba: npt.NDArray[np.float32]  # (n, 3) negative, neutral, positive
+    sentiment_adjusted: npt.NDArray[np.float32]  # log-proba + tuned offsets (argmax = label)
+    binary: dict[str, npt.NDArray[np.float32]]  # head -> probability
+    thresholds: dict[str, float]
+
+
+class FastModel:
+    def __init__(self, directory: Path = ARTIFACTS) -> None:
+        import numpy as np
+
+        from earful.labels.features import Featurizer
+
+        meta: dict[str, Any] = json.loads((directory / "fast.json").read_text(encoding="utf-8"))
+        with np.load(directory / "fast.npz") as npz:
+            self.weights = np.ascontiguousarray(npz["weights"].astype(np.float32))
+            idf_word = npz["idf_word"].astype(np.float32)
+            idf_char = npz["idf_char"].astype(np.float32)
+        self.columns: list[str] = list(meta["columns"])
+        self.intercepts = np.asarray(meta["intercepts"], dtype=np.float32)
+        self.sentiment_offsets = np.asarray(meta["sentiment_offsets"], dtype=np.float32)
+        self.thresholds: dict[str, float] = {k: float(v) for k, v in meta["thresholds"].items()}
+        self.meta = meta
+        self.featurizer: Featurizer = Featurizer(idf_word, idf_char, meta["lexicon"])
+
+    def features(self, texts: list[str]) -> sparse.csr_matrix:
+        return self.featurizer.transform(texts)
+
+    def scores_from_features(self, x: sparse.csr_matrix) -> FastScores:
+        import numpy as np
+
+        logits = np.asarray(x @ self.weights, dtype=np.float32) + self.intercepts
+        col = {c: i for i, c in enumerate(self.columns)}
+        s = logits[:, [col["sentiment:negative"], col["sentiment:neutral"], col["sentiment:positive"]]]
+        s = s - s.max(axis=1, keepdims=True)
+        proba = np.exp(s)
+        proba /= proba.sum(axis=1, keepdims=True)
+        adjusted = np.log(proba + 1e-9) + self.sentiment_offsets
+        binary = {
+            h: (1.0 / (1.0 + np.exp(-logits[:, col[h]]))).astype(np.float32)
+            for h in BINARY_HEADS
+            if h in col
+        }
+        return FastScores(proba.astype(np.float32), adjusted.astype(np.float32), binary, self.thresholds)
+
+    def scores(self, texts: list[str]) -> FastScores:
+        return self.scores_from_features(self.features(texts))
+
+
+@cache
+def _load(directory: str) -> FastModel:
+    return FastModel(Path(directory))
+
+
+def fast_model(directory: Path | None = None) -> FastModel:
+    """The shipped model, loaded once per process (thread-safe)."""
+    with _lock:
+        return _load(str(directory or ARTIFACTS))

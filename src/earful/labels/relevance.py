@@ -1,0 +1,110 @@
+"""Product relevance: is a post that mentions the product's name really about it?
+
+No labelled data exists for arbitrary products, so the prior is a small, readable scoring
+rule (how the name is written, product/tech context, the product's own description words and
+competitors). User corrections (``ProductSpec.examples``) then adapt it per product: with
+examples of both kinds, a nearest-neighbour vote over hashed word features is added to the
+score, so a handful of corrections already flips look-alike posts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from earful.labels.types import ProductSpec
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
+_STOP = frozenset(
+    "a an and are as at be but by for from has have in into is it its of on or our that the "
+    "their this to was we with you your app apps tool platform software service product "
+    "company makes make made lets helps new one best".split()
+)
+TECH_CONTEXT = frozenset(
+    "app apps update updated updates version release beta login log account accounts install "
+    "installed download downloaded crash crashes crashing bug bugs glitch feature features "
+    "pricing price subscription plan plans premium pro free trial support customer "
+    "dashboard api sdk integration integrations sync settings ui ux interface device devices "
+    "phone iphone android ios mac windows laptop software platform tool saas server outage "
+    "down users user launch launched ceo stock shares announced announces startup team "
+    "upgrade notification notifications data privacy password browser website site web "
+    "cloud storage backup release notes patch review reviews rating store".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    mention: re.Pattern[str]
+    tagged: re.Pattern[str]
+    exact_case: re.Pattern[str] | None
+    context: frozenset[str]
+    competitors: re.Pattern[str] | None
+    positives: tuple[frozenset[str], ...]
+    negatives: tuple[frozenset[str], ...]
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _alt(names: Sequence[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted({n for n in names if n}, key=len, reverse=True))
+
+
+def _bag(text: str) -> frozenset[str]:
+    w = _words(text)
+    return frozenset(w + [a + " " + b for a, b in zip(w, w[1:], strict=False)])
+
+
+@cache
+def _compile(spec: ProductSpec) -> _Compiled:
+    names = [spec.name.strip(), *[a.strip() for a in spec.aliases]]
+    alt = _alt(names)
+    mention = re.compile(rf"(?<![\w@#])(?:{alt})(?!\w)", re.IGNORECASE)
+    squashed = _alt([n.replace(" ", "") for n in names])
+    tagged = re.compile(rf"[@#](?:{squashed})(?:app|hq|support|help)?\b", re.IGNORECASE)
+    cased = [n for n in names if n != n.lower()]
+    exact = re.compile(rf"(?<![\w@#])(?:{_alt(cased)})(?!\w)") if cased else None
+    name_words = {w for n in names for w in _words(n)}
+    context = frozenset(w for w in _words(spec.about) if w not in _STOP and w not in name_words)
+    comp = re.compile(rf"(?<!\w)[@#]?(?:{_alt(spec.competitors)})(?!\w)", re.I) if spec.competitors else None
+    pos = tuple(_bag(t) for t, ok in spec.examples if ok)
+    neg = tuple(_bag(t) for t, ok in spec.examples if not ok)
+    return _Compiled(mention, tagged, exact, context, comp, pos, neg)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / max(len(a | b), 1)
+
+
+def mentions(text: str, spec: ProductSpec) -> bool:
+    c = _compile(spec)
+    return c.mention.search(text) is not None or c.tagged.search(text) is not None
+
+
+def relevance(text: str, spec: ProductSpec) -> tuple[bool, float]:
+    """(relevant, probability-like score). Posts that never mention the product are not relevant."""
+    c = _compile(spec)
+    tagged = c.tagged.search(text) is not None
+    if not tagged and c.mention.search(text) is None:
+        return False, 0.0
+    words = set(_words(text))
+    logit = -0.75
+    if tagged:
+        logit += 2.0
+    if c.exact_case is not None:
+        logit += 0.75 if c.exact_case.search(text) else -0.75
+    logit += 1.0 * min(len(words & c.context), 3)
+    logit += 0.6 * min(len(words & TECH_CONTEXT), 3)
+    if c.competitors is not None and c.competitors.search(text):
+        logit += 1.25
+    if c.positives and c.negatives:
+        bag = _bag(text)
+        sp = max(_jaccard(bag, p) for p in c.positives)
+        sn = max(_jaccard(bag, n) for n in c.negatives)
+        logit += 12.0 * (sp - sn)
+    score = 1.0 / (1.0 + math.exp(-logit))
+    return score >= 0.5, score

@@ -1,0 +1,116 @@
+"""Hand-written, data-free signals: question structure, lead intent, spam evidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from earful.labels.features import URL_RE
+from earful.labels.types import AuthorInfo
+
+_WH_START = re.compile(
+    r"^(?:(?:@\w+|rt)\s+)*(?:what|why|how|when|where|who|whom|which|whose|is|are|am|was|were|"
+    r"do|does|did|can|could|should|would|will|won't|shall|may|might|has|have|had|anyone|"
+    r"anybody|any\s+(?:idea|ideas|tips|advice))\b[^.!]*$",
+    re.IGNORECASE,
+)
+_QMARK_CLAUSE = re.compile(r"\?\s*(?:$|[#@\w\"'(])")
+
+
+def question_structure(text: str) -> float:
+    """1.0 when the text ends a clause with '?', 0.5 for an unpunctuated wh-/aux-inversion start."""
+    t = URL_RE.sub("", text).strip()
+    if _QMARK_CLAUSE.search(t):
+        return 1.0
+    return 0.5 if _WH_START.match(t) and len(t) < 200 else 0.0
+
+
+_LEAD = re.compile(
+    r"\b(?:"
+    r"(?:any|some)\s+(?:good\s+|other\s+|decent\s+|free\s+)?(?:recommendations?|recs|suggestions?|"
+    r"alternatives?|options)"
+    r"|(?:can|could|would)\s+(?:any(?:one|body)|you(?:\s+guys)?|someone)\s+(?:please\s+)?"
+    r"(?:recommend|suggest|point\s+me)"
+    r"|(?:recommend|suggest)\s+(?:me\s+)?(?:a|an|some|any)\s+(?:good\s+|decent\s+)?\w+"
+    r"|alternatives?\s+(?:to|for)\b"
+    r"|(?:looking|searching|shopping)\s+(?:for|around\s+for)\s+(?:a|an|some|the\s+best|"
+    r"good|new|better|another)\s+(?:\w+\s+){0,3}?(?:tool|app|apps|software|platform|service|"
+    r"solution|alternative|replacement|provider|crm|product|option|library|plugin|extension|"
+    r"editor|client|vendor|saas)"
+    r"|(?:what|which)\s+(?:\w+\s+){0,2}(?:do|would|should)\s+(?:you|y'all|people|folks|"
+    r"everyone)\s+(?:all\s+)?(?:use|recommend|suggest)"
+    r"|(?:switch|switching|move|moving|migrate|migrating)\s+(?:away\s+)?from\s+\S+\s+to\s+what"
+    r"|(?:better|cheaper)\s+(?:than|alternative)\b[^.!]*\?"
+    r"|(?:is\s+there|are\s+there)\s+(?:a|an|any)\s+(?:\w+\s+){0,3}(?:tool|app|software|service|"
+    r"alternative|way)\s+(?:that|to|for|which)"
+    r"|need\s+(?:a|an)\s+(?:good\s+|new\s+|better\s+)?(?:\w+\s+)?(?:tool|app|software|"
+    r"alternative|replacement|recommendation)"
+    r")",
+    re.IGNORECASE,
+)
+
+
+def is_lead(text: str) -> bool:
+    """Asks for a recommendation or an alternative, or says they are looking for a tool."""
+    return _LEAD.search(text) is not None
+
+
+_PROMO = re.compile(
+    r"\b(?:check\s*(?:out|it\s+out)?\s+my|subscribe|sub\s+to\s+my|my\s+(?:channel|new\s+song|"
+    r"page|playlist|video|music|mixtape)|follow\s+me|visit\s+(?:my|our)|free\s+(?:gift|money|"
+    r"followers|iphone|bitcoin|trial)|earn\s+(?:\$|money|cash)|make\s+money|work\s+from\s+home|"
+    r"promo\s*code|discount\s+code|click\s+(?:here|the\s+link|link)|dm\s+me\s+for|whatsapp\s+me|"
+    r"buy\s+(?:followers|likes)|giveaway|limited\s+offer|crypto\s+signals|investment\s+"
+    r"opportunit)",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
+_BARE_LINK = re.compile(r"\b[\w-]+\.(?:com|net|org|ly|io|info|biz|xyz|tk|me|tv)\b(?:/\S*)?", re.I)
+_REPEAT_TOKEN = re.compile(r"\b(\w{2,})(?:\W+\1\b){3,}", re.IGNORECASE)
+
+
+def link_count(text: str) -> int:
+    return len(URL_RE.findall(text)) + len(_BARE_LINK.findall(URL_RE.sub(" ", text)))
+
+
+def spam_evidence(
+    text: str, author: AuthorInfo | None, seen_count: int
+) -> list[str]:
+    """Reasons found by rules alone; the model adds 'promotion' when it is confident."""
+    reasons: list[str] = []
+    n_links = link_count(text)
+    if n_links >= 3 or (n_links >= 2 and len(URL_RE.sub("", text).split()) < 12):
+        reasons.append("link_farm")
+    if seen_count >= 3 and len(text) >= 20:
+        reasons.append("repeated_text")
+    elif _REPEAT_TOKEN.search(text):
+        reasons.append("repeated_text")
+    if author is not None and bot_like(author):
+        reasons.append("bot_like_author")
+    if _PROMO.search(text) or (_PHONE.search(text) and n_links):
+        reasons.append("promotion")
+    return reasons
+
+
+def bot_like(a: AuthorInfo) -> bool:
+    fol, fing, posts, age = a.followers, a.following, a.posts, a.account_age_days
+    if fol is not None and fing is not None and fing >= 500 and fol * 20 < fing:
+        return True
+    if posts is not None and age is not None and age > 0 and posts / age > 150:
+        return True
+    if age is not None and age < 3 and posts is not None and posts > 200:
+        return True
+    bio = (a.bio or "").lower()
+    return bool(bio) and link_count(bio) >= 2 and _PROMO.search(bio) is not None
+
+
+def normalised_key(text: str) -> str:
+    return " ".join(URL_RE.sub("http", text.lower()).split())
+
+
+def duplicate_counts(texts: Sequence[str]) -> list[int]:
+    counts: dict[str, int] = {}
+    keys = [normalised_key(t) for t in texts]
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    return [counts[k] for k in keys]

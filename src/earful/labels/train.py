@@ -1,0 +1,251 @@
+"""Rebuild every fast-path artifact from ``../shared/data`` (fixed data, fixed seeds).
+
+Run ``python scripts/train_labels.py`` (optionally ``--corrections corrections.jsonl``).
+The same task builders are used by the quality report, which re-fits them on folds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from earful.labels import datasets as ds
+from earful.labels.types import SENTIMENTS, Correction
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from scipy import sparse
+
+    from earful.labels.features import Featurizer
+
+SEED = 13
+SENTIMENT_C = 3.0
+BINARY_C = {"complaint": 2.0, "question": 3.0, "spam": 3.0, "bug": 2.0, "feature_request": 2.0}
+TUNE_FILES = ("twitter-2016dev-A", "twitter-2016devtest-A")
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryTask:
+    name: str
+    texts: list[str]
+    y: list[int]
+    groups: list[str]
+    weights: list[float]
+
+
+def load_corrections(path: Path | None) -> list[Correction]:
+    if path is None or not path.exists():
+        return []
+    out: list[Correction] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            out.append(Correction(str(obj["text"]), str(obj["field"]), str(obj["value"])))
+    return out
+
+
+def _truthy(value: str) -> int:
+    return 1 if value.strip().lower() in ("1", "true", "yes", "y") else 0
+
+
+def binary_tasks(corrections: Iterable[Correction] = ()) -> dict[str, BinaryTask]:
+    """Training data for each binary head, with corrections appended at weight 2."""
+    tasks: dict[str, BinaryTask] = {}
+    comp = ds.complaints()
+    tasks["complaint"] = BinaryTask(
+        "complaint", [e.text for e in comp], [int(e.label) for e in comp],
+        [e.group for e in comp], [1.0] * len(comp),
+    )
+    acts = ds.tweet_acts()
+    tasks["question"] = BinaryTask(
+        "question", [e.text for e in acts], [int(e.label == "QUE") for e in acts],
+        [str(i % 5) for i in range(len(acts))], [1.0] * len(acts),
+    )
+    spam = ds.youtube_spam()
+    tasks["spam"] = BinaryTask(
+        "spam", [e.text for e in spam], [int(e.label) for e in spam],
+        [e.group for e in spam], [1.0] * len(spam),
+    )
+    reviews = ds.app_reviews_4class()
+    shah = [e for e in ds.shah_sentences() if e.label != "M"]
+    for name, weak, shah_code in (("bug", "bug report", "B"), ("feature_request", "feature request", "R")):
+        texts = [e.text for e in reviews] + [e.text for e in shah]
+        y = [int(e.label == weak) for e in reviews] + [int(shah_code in e.label.split(";")) for e in shah]
+        groups = ["weak"] * len(reviews) + [e.group for e in shah]
+        # weak labels count less than the independently annotated SHAH sentences
+        w = [e.weight for e in reviews] + [1.0] * len(shah)
+        tasks[name] = BinaryTask(name, texts, y, groups, w)
+    for c in corrections:
+        field = "feature_request" if c.field == "type" and c.value == "feature_request" else c.field
+        if c.field == "type" and c.value in tasks:
+            field = c.value
+        if field in tasks:
+            t = tasks[field]
+            t.texts.append(c.text)
+            t.y.append(1 if c.field == "type" else _truthy(c.value))
+            t.groups.append("correction")
+            t.weights.append(2.0)
+    return tasks
+
+
+def sentiment_data(
+    corrections: Iterable[Correction] = (),
+) -> tuple[list[str], list[str], list[str], list[float]]:
+    train, _dev = ds.semeval_sentiment()
+    texts = [e.text for e in train]
+    labels = [e.label for e in train]
+    groups = [e.group for e in train]
+    weights = [1.0] * len(train)
+    for c in corrections:
+        if c.field == "sentiment" and c.value in SENTIMENTS:
+            texts.append(c.text)
+            labels.append(c.value)
+            groups.append("correction")
+            weights.append(2.0)
+    return texts, labels, groups, weights
+
+
+def vader_lexicon() -> dict[str, float]:
+    """VADER's word valences (MIT licence), used as dense lexicon features."""
+    import vaderSentiment
+
+    path = Path(vaderSentiment.__file__).parent / "vader_lexicon.txt"
+    lex: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and " " not in parts[0]:
+            lex[parts[0]] = round(float(parts[1]), 2)
+    return lex
+
+
+def build_featurizer(texts: Sequence[str]) -> Featurizer:
+    from earful.labels.features import Featurizer
+
+    f = Featurizer(lexicon=vader_lexicon())
+    f.fit_idf(texts)
+    return f
+
+
+def fit_logreg(
+    x: sparse.csr_matrix, y: Sequence[Any], w: Sequence[float], c: float
+) -> Any:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=SEED)
+    model.fit(x, np.asarray(y), sample_weight=np.asarray(w, dtype=np.float64))
+    return model
+
+
+def tune_offsets(log_proba: npt.NDArray[np.float64], y: Sequence[str]) -> npt.NDArray[np.float64]:
+    """Offsets added to (negative, neutral, positive) log-probabilities that maximise macro recall."""
+    import numpy as np
+    from sklearn.metrics import recall_score
+
+    labels = np.asarray(SENTIMENTS)
+    best = (-1.0, np.zeros(3))
+    grid = np.round(np.arange(-0.4, 1.01, 0.1), 2)
+    for b0 in grid:
+        for b2 in grid:
+            off = np.array([b0, 0.0, b2])
+            r = float(recall_score(y, labels[(log_proba + off).argmax(1)], average="macro"))
+            if r > best[0] + 1e-9:
+                best = (r, off)
+    # shrink halfway toward zero: the tuning split is small and noisy
+    return best[1] * 0.75
+
+
+def best_threshold(proba: npt.NDArray[np.float64], y: Sequence[int]) -> float:
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    cands = np.round(np.arange(0.2, 0.81, 0.025), 3)
+    f1s = [f1_score(y, (proba >= t).astype(int)) for t in cands]
+    return float(cands[int(np.argmax(f1s))])
+
+
+def oof_binary(
+    f: Featurizer, task: BinaryTask, leave_group_out: bool
+) -> npt.NDArray[np.float64]:
+    """Out-of-fold probabilities: leave-one-group-out or 5-fold stratified (seeded)."""
+    import numpy as np
+    from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
+
+    x = f.transform(task.texts)
+    y = np.asarray(task.y)
+    out = np.zeros(len(y))
+    if leave_group_out:
+        splits = LeaveOneGroupOut().split(x, y, np.asarray(task.groups))
+    else:
+        splits = StratifiedKFold(5, shuffle=True, random_state=SEED).split(x, y)
+    for tr, te in splits:
+        m = fit_logreg(x[tr], y[tr], np.asarray(task.weights)[tr], BINARY_C[task.name])
+        out[te] = m.predict_proba(x[te])[:, 1]
+    return out
+
+
+def train_all(out_dir: Path, corrections: Sequence[Correction] = (), log: bool = True) -> dict[str, Any]:
+    import numpy as np
+
+    def say(msg: str) -> None:
+        if log:
+            print(msg, flush=True)
+
+    s_texts, s_labels, s_groups, s_w = sentiment_data(corrections)
+    tasks = binary_tasks(corrections)
+    all_texts = list(s_texts)
+    for t in tasks.values():
+        all_texts.extend(t.texts)
+    say(f"featurizer: idf over {len(all_texts)} texts")
+    f = build_featurizer(all_texts)
+
+    say(f"sentiment: {len(s_texts)} texts")
+    xs = f.transform(s_texts)
+    ys = np.asarray(s_labels)
+    tune = np.isin(np.asarray(s_groups), TUNE_FILES)
+    m_tune = fit_logreg(xs[~tune], ys[~tune], np.asarray(s_w)[~tune], SENTIMENT_C)
+    offsets = tune_offsets(m_tune.predict_log_proba(xs[tune]), list(ys[tune]))
+    say(f"sentiment offsets (neg, neu, pos): {offsets.tolist()}")
+    m_sent = fit_logreg(xs, ys, s_w, SENTIMENT_C)
+    assert list(m_sent.classes_) == list(SENTIMENTS)
+
+    columns = [f"sentiment:{s}" for s in SENTIMENTS]
+    coefs = [m_sent.coef_[i] for i in range(3)]
+    intercepts = [float(v) for v in m_sent.intercept_]
+    thresholds: dict[str, float] = {}
+    for name, task in tasks.items():
+        logo = name == "spam"
+        oof = oof_binary(f, task, leave_group_out=logo)
+        thr = best_threshold(oof, task.y)
+        thresholds[name] = round(0.5 * thr + 0.25, 3)  # halfway toward 0.5
+        x = f.transform(task.texts)
+        m = fit_logreg(x, task.y, task.weights, BINARY_C[name])
+        columns.append(name)
+        coefs.append(m.coef_[0])
+        intercepts.append(float(m.intercept_[0]))
+        say(f"{name}: {len(task.texts)} texts, threshold {thresholds[name]}")
+
+    weights = np.stack(coefs, axis=1).astype(np.float16)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    assert f.idf_word is not None and f.idf_char is not None
+    np.savez_compressed(
+        out_dir / "fast.npz",
+        weights=weights,
+        idf_word=f.idf_word.astype(np.float16),
+        idf_char=f.idf_char.astype(np.float16),
+    )
+    meta = {
+        "columns": columns,
+        "intercepts": intercepts,
+        "sentiment_offsets": [float(v) for v in offsets],
+        "thresholds": thresholds,
+        "seed": SEED,
+        "n_corrections": len(corrections),
+        "lexicon": f.lexicon,
+    }
+    (out_dir / "fast.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
+    return meta
