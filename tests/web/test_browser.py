@@ -32,8 +32,7 @@ def _clean(page: Any, events: list[str]) -> None:
 
 def test_search_validate_and_correct_with_the_keyboard(base: str, demo_dir: Path) -> None:
     with browser_page() as (page, events):
-        page.goto(base + "/")
-        assert page.url.endswith("/search")
+        page.goto(base + "/search")
         page.keyboard.press("/")
         assert page.evaluate("document.activeElement.id") == "q"
         page.keyboard.type("acme (")
@@ -64,6 +63,29 @@ def test_search_validate_and_correct_with_the_keyboard(base: str, demo_dir: Path
             store.close()
         page.keyboard.press("x")
         page.locator("li.post.selected .label.user").wait_for(state="detached")
+        _clean(page, events)
+
+
+def test_answer_a_question_and_see_the_ledger_change(base: str) -> None:
+    with browser_page() as (page, events):
+        page.goto(base + "/")
+        assert page.url.endswith("/today")
+        shot(page, "today")
+        page.keyboard.press("g")
+        page.keyboard.press("q")
+        page.wait_for_url("**/queue")
+        answers = page.locator("#ledger tbody tr td.answers")
+        before = int(answers.inner_text())
+        count = page.locator("li.post[data-key]").count()
+        assert count > 0
+        shot(page, "queue")
+        page.keyboard.press("j")
+        key = page.locator("li.post.selected").get_attribute("data-key")
+        page.keyboard.press("a")
+        page.wait_for_selector(f"#ledger tbody tr td.answers:text-is('{before + 1}')")
+        assert page.locator("li.post[data-key]").count() == count - 1
+        page.goto(base + "/queue?status=answered")
+        assert page.locator(f"li.post[data-key='{key}']").count() == 1
         _clean(page, events)
 
 

@@ -67,7 +67,35 @@ def router() -> APIRouter:
 
     @r.get("/")
     def home() -> Response:
-        return RedirectResponse("/search", status_code=303)
+        return RedirectResponse("/today", status_code=303)
+
+    @r.get("/today")
+    def today_page(request: Request, state: State) -> Response:
+        from earful.engage.digest import build_digest
+        from earful.engage.ledger import roi
+
+        store = state.reader()
+        digest = build_digest(store, state.workspace.config).to_dict()
+        weeks = [w.to_dict() for w in roi(store, state.workspace.config, weeks=4)]
+        return render(request, "today.html", digest=digest, weeks=weeks, title="Today")
+
+    @r.get("/queue")
+    def queue_page(request: Request, state: State, status: str = "new") -> Response:
+        from earful.engage.ledger import roi
+        from earful.engage.queue import answer_queue
+
+        status = status if status in ("new", "answered", "dismissed", "snoozed") else "new"
+        store = state.reader()
+        items = answer_queue(store, state.workspace.config, states=(status,), limit=100)
+        weeks = [w.to_dict() for w in roi(store, state.workspace.config, weeks=1)]
+        return render(
+            request,
+            "queue.html",
+            items=[i.to_dict() for i in items],
+            weeks=weeks,
+            tab=status,
+            title="Queue",
+        )
 
     @r.get("/search")
     def search_page(

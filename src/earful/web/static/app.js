@@ -96,8 +96,35 @@
     });
   }
 
+  /* -- answer queue ---------------------------------------------------------------------- */
+  async function refreshLedger() {
+    const table = $("#ledger");
+    if (!table) return;
+    const weeks = await api("GET", "/api/v1/ledger?weeks=1");
+    const row = $("tbody tr", table), w = weeks[weeks.length - 1];
+    if (!row || !w) return;
+    const cells = $$("td", row);
+    const values = [w.week, w.minutes, w.answers_sent, w.replies_received, w.issues_filed, w.follows,
+      w.shares, w.outcomes_per_hour == null ? "—" : w.outcomes_per_hour];
+    values.forEach((v, i) => { if (cells[i]) cells[i].textContent = String(v); });
+  }
+  async function triage(li, state) {
+    try {
+      await api("POST", "/api/v1/queue/" + encodeURIComponent(li.dataset.key) + "/state", { state });
+      toast("Marked " + state + (state === "answered" ? " · logged in the ledger" : ""));
+      const all = posts(), i = all.indexOf(li);
+      li.remove();
+      select(Math.min(i, posts().length - 1));
+      await refreshLedger();
+    } catch (e) { toast("Not saved: " + e.message); }
+  }
+  function queueButtons() {
+    $$("li.post[data-key]").forEach((li) => $$(".triage button", li).forEach((b) =>
+      b.addEventListener("click", (ev) => { ev.stopPropagation(); triage(li, b.dataset.state); })));
+  }
+
   /* -- keyboard -------------------------------------------------------------------------- */
-  const GO = { s: "/search", t: "/trends", o: "/sources", e: "/settings" };
+  const GO = { d: "/today", q: "/queue", s: "/search", t: "/trends", o: "/sources", e: "/settings" };
   let pendingG = false;
   function keyboard() {
     document.addEventListener("keydown", (ev) => {
@@ -116,10 +143,14 @@
         case "g": pendingG = true; break;
         case "?": toggleHelp(); break;
         case "o": if (current && /^https?:\/\//i.test(current.dataset.url || "")) window.open(current.dataset.url, "_blank", "noopener"); break;
-        case "+": case "=": if (current) correct(current, "positive"); break;
-        case "-": if (current) correct(current, "negative"); break;
-        case "0": if (current) correct(current, "neutral"); break;
-        case "x": if (current) correct(current, null); break;
+        case "+": case "=": if (current && current.dataset.source) correct(current, "positive"); break;
+        case "-": if (current && current.dataset.source) correct(current, "negative"); break;
+        case "0": if (current && current.dataset.source) correct(current, "neutral"); break;
+        case "x": if (current && current.dataset.source) correct(current, null); break;
+        case "a": if (current && current.dataset.key) triage(current, "answered"); break;
+        case "d": if (current && current.dataset.key) triage(current, "dismissed"); break;
+        case "z": if (current && current.dataset.key) triage(current, "snoozed"); break;
+        case "n": if (current && current.dataset.key) triage(current, "new"); break;
         default: return;
       }
     });
@@ -208,6 +239,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     liveValidation();
     corrections();
+    queueButtons();
     keyboard();
     settings();
     charts();
