@@ -80,8 +80,14 @@ def ibm(root: Path, tmp: Path) -> None:
         prev: tuple[str, str] | None = None
         turns = list(conv["dialogContent"])
         url_turn = conv["agentURL"]
-        turns.append({"agent": company, "datetime": None, "message": url_turn["url_utterance"],
-                      "tweet_ID": url_turn["tweet_ID"]})
+        turns.append(
+            {
+                "agent": company,
+                "datetime": None,
+                "message": url_turn["url_utterance"],
+                "tweet_ID": url_turn["tweet_ID"],
+            }
+        )
         gold_urls.add(url_turn["url"])
         when = conv["dialogHeader"]["conversationDateTime"]
         for i, turn in enumerate(turns):
@@ -89,9 +95,11 @@ def ibm(root: Path, tmp: Path) -> None:
             if not who:
                 continue
             data: dict[str, Any] = {
-                "source": "x", "id": str(turn["tweet_ID"]),
+                "source": "x",
+                "id": str(turn["tweet_ID"]),
                 "created_at": (turn.get("datetime") or when)[:19] + "Z",
-                "text": turn["message"], "author": {"id": who, "handle": who},
+                "text": turn["message"],
+                "author": {"id": who, "handle": who},
             }
             if prev is not None:
                 data["reply_to"] = {"post_id": prev[0], "author_handle": prev[1]}
@@ -103,10 +111,13 @@ def ibm(root: Path, tmp: Path) -> None:
     store = ws.store()
     store.upsert_posts(posts)
     ranked = experts(store, None, None, limit=None)
-    print(f"ibm_cdp: {len(convs)} conversations, {len(posts)} posts, {len(companies)} support accounts")
+    print(
+        f"ibm_cdp: {len(convs)} conversations, {len(posts)} posts,"
+        f" {len(companies)} support accounts"
+    )
     for k in (10, 25):
-        top = [p.handle.casefold() for p in ranked[:k]]
-        print(f"  experts precision@{k} (support accounts) = {sum(h in companies for h in top) / k:.3f}")
+        hits = sum(p.handle.casefold() in companies for p in ranked[:k])
+        print(f"  experts precision@{k} (support accounts) = {hits / k:.3f}")
     q = [max(question_intent(t)[0], lead_intent(t)[0]) > 0 for t in first_turns]
     print(f"  opening customer turns flagged as question/lead: {sum(q) / len(q):.3f} (recall)")
     arts = articles(store, None, days=3650, limit=None, now=datetime(2021, 1, 1, tzinfo=UTC))
@@ -136,17 +147,26 @@ def coachella(root: Path, tmp: Path) -> None:
             if m:
                 received[m.group(1).casefold()] += 1
             stamp = datetime.strptime(row["tweet_created"], "%m/%d/%y %H:%M").replace(tzinfo=UTC)
-            posts.append(post_from_dict({
-                "source": "x", "id": str(i), "created_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "text": text, "author": {"id": row["name"], "handle": row["name"]},
-            }))
+            posts.append(
+                post_from_dict(
+                    {
+                        "source": "x",
+                        "id": str(i),
+                        "created_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "text": text,
+                        "author": {"id": row["name"], "handle": row["name"]},
+                    }
+                )
+            )
     ws = _store(tmp, "coachella")
     ws.store().upsert_posts(posts)
     ranked = experts(ws.store(), "coachella OR #coachella2015", None, limit=None)
     ours = [p.handle.casefold() for p in ranked[:10]]
     theirs = [h for h, _n in received.most_common(10)]
     print(f"coachella_2015: {len(posts)} tweets, {len(received)} retweeted accounts")
-    print(f"  experts top-10 overlap with the 10 most retweeted = {len(set(ours) & set(theirs))}/10")
+    print(
+        f"  experts top-10 overlap with the 10 most retweeted = {len(set(ours) & set(theirs))}/10"
+    )
     print(f"  top-5 experts: {', '.join(ours[:5])}")
     ws.close()
 
@@ -168,8 +188,10 @@ def demo(tmp: Path) -> None:
     queue = answer_queue(store, ws.config, days=7, limit=None)
     good = [truth[tuple(q.key.split(":", 1))].kind in ("question", "lead") for q in queue]
     spam = sum(truth[tuple(q.key.split(":", 1))].spam for q in queue)
-    print(f"demo: queue {len(queue)} items, P@20 = {sum(good[:20]) / 20:.3f},"
-          f" P@50 = {sum(good[:50]) / 50:.3f}, spam in queue = {spam}")
+    print(
+        f"demo: queue {len(queue)} items, P@20 = {sum(good[:20]) / 20:.3f},"
+        f" P@50 = {sum(good[:50]) / 50:.3f}, spam in queue = {spam}"
+    )
     gold_experts = {d["author"]["handle"].casefold() for d, t in pairs if t.role == "expert"}
     ranked = experts(store, None, ws.config, limit=14)
     hits = sum(p.handle.casefold() in gold_experts for p in ranked)
@@ -181,10 +203,15 @@ def demo(tmp: Path) -> None:
     gain = {u: len(s) for u, s in sharers.items()}
     arts = articles(store, ws.config, days=31, limit=10)
     dcg = sum(gain.get(a.url, 0) / math.log2(i + 2) for i, a in enumerate(arts))
-    ideal = sum(g / math.log2(i + 2) for i, g in enumerate(sorted(gain.values(), reverse=True)[:10]))
+    ideal = sum(
+        g / math.log2(i + 2) for i, g in enumerate(sorted(gain.values(), reverse=True)[:10])
+    )
     print(f"  articles NDCG@10 (gain = gold distinct sharers) = {dcg / ideal:.3f}")
-    gold = [(post_from_dict(d), t.kind == "own_promo") for d, t in pairs
-            if t.kind in ("own_promo", "own_helpful")]
+    gold = [
+        (post_from_dict(d), t.kind == "own_promo")
+        for d, t in pairs
+        if t.kind in ("own_promo", "own_helpful")
+    ]
     c = promo_counts(gold, (PRODUCT, *PRODUCT_ALIASES))
     prec = c["tp"] / max(1, c["tp"] + c["fp"])
     rec = c["tp"] / max(1, c["tp"] + c["fn"])
