@@ -1,0 +1,172 @@
+"""Load benchmark of the web app: N synthetic posts, C concurrent clients on loopback, p95.
+
+    .venv/bin/python benchmarks/bench_web.py --n 1000000 --clients 50 --seconds 30
+
+Builds (or reuses) a workspace of ``--n`` posts from benchmarks/synthetic.py, imported with
+earful.importers.import_file; serves it with uvicorn in a child process (as `earful serve`
+does); then drives it with an asyncio httpx load generator — ``--clients`` connections each
+sending its next request as soon as the last one answers — first at search (a rotation of
+queries, 50 results each, with labels and links), then at Today (the digest). Prints one JSON
+object with p50/p95/p99 latencies and requests per second for each; the goal is p95 ≤ 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+HERE = Path(__file__).parent
+QUERIES = (
+    "acme",
+    "export csv",
+    '"dark mode"',
+    "#bug",
+    "crash -is:retweet",
+    "pricing OR price",
+    "",
+    "slow dashboard",
+    "login since:2026-01-01",
+    "acme -bug",
+)
+TOML = """[workspace]
+name = "bench"
+
+[[products]]
+name = "Acme Pulse"
+aliases = ["Pulse", "acme"]
+description = "An analytics dashboard for small SaaS teams"
+
+[[watches]]
+name = "acme"
+query = "acme OR pulse"
+sources = ["x", "bluesky", "mastodon", "reddit", "hn", "rss"]
+"""
+
+
+def build(workdir: Path, n: int) -> Path:
+    from earful.importers import import_file
+    from earful.workspace import Workspace
+
+    root = workdir / f"web-{n}"
+    if (root / "earful.db").exists():
+        ws = Workspace.open(root)
+        have = ws.store().count_posts()
+        ws.close()
+        if have >= n:
+            return root
+    sys.path.insert(0, str(HERE))
+    from synthetic import write
+
+    data = workdir / f"posts-{n}.jsonl"
+    if not data.exists():
+        print(f"Generating {n:,} posts into {data} ...", file=sys.stderr, flush=True)
+        write(data, n)
+    ws = Workspace.init(root, config_text=TOML)
+    start = time.perf_counter()
+    print(f"Importing {n:,} posts ...", file=sys.stderr, flush=True)
+    import_file(ws.store(), data, fmt="jsonl")
+    print(f"Imported in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    ws.close()
+    return root
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def load(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, float]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+
+        async def worker(k: int) -> None:
+            nonlocal errors
+            i = k
+            while time.perf_counter() < deadline:
+                t = time.perf_counter()
+                r = await http.get(paths[i % len(paths)])
+                latencies.append(time.perf_counter() - t)
+                errors += r.status_code != 200
+                i += clients
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(k) for k in range(clients)))
+        elapsed = time.perf_counter() - start
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workdir", type=Path, default=Path("bench-output/web"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    root = build(args.workdir, args.n)
+    port = free_port()
+    code = (
+        "import sys; from earful.web.server import serve; "
+        "serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]))"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", code, str(root), str(port)],
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "EARFUL_TOKEN": ""},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        for _ in range(300):
+            try:
+                httpx.get(base + "/api/v1/sources", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        search = [f"/api/v1/posts?q={quote(q)}&limit=50" for q in QUERIES]
+        today = ["/api/v1/digest?minutes=10"]
+        for path in [*search, *today]:  # warm caches once
+            httpx.get(base + path, timeout=600)
+        result = {
+            "posts": args.n,
+            "clients": args.clients,
+            "seconds": args.seconds,
+            "search": asyncio.run(load(base, search, args.clients, args.seconds)),
+            "today": asyncio.run(load(base, today, args.clients, args.seconds)),
+        }
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
