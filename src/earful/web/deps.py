@@ -8,6 +8,8 @@ transactions are serialized by its lock). Tests may override :func:`get_state`.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
@@ -26,6 +28,21 @@ class WebState:
         self._readers: list[SQLiteStore] = []
         self._lock = threading.Lock()
         self._context: Any = None
+        self._cache: dict[str, tuple[float, Any]] = {}
+
+    def cached(self, key: str, ttl: float, compute: Callable[[], Any]) -> Any:
+        """``compute()``, reused for ``ttl`` seconds or until the next :meth:`changed`."""
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]
+        value = compute()
+        self._cache[key] = (now, value)
+        return value
+
+    def changed(self) -> None:
+        """Forget cached results after a write."""
+        self._cache.clear()
 
     def writer(self) -> SQLiteStore:
         with self._lock:
@@ -53,6 +70,7 @@ class WebState:
 
         self.workspace.config = load_config(self.workspace.config_path)
         self._context = None
+        self.changed()
 
     def close(self) -> None:
         with self._lock:

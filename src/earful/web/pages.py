@@ -75,7 +75,11 @@ def router() -> APIRouter:
         from earful.engage.ledger import roi
 
         store = state.reader()
-        digest = build_digest(store, state.workspace.config).to_dict()
+        from earful.web.api.engage import DIGEST_TTL
+
+        digest = state.cached(
+            "digest:10.0", DIGEST_TTL, lambda: build_digest(store, state.workspace.config).to_dict()
+        )
         weeks = [w.to_dict() for w in roi(store, state.workspace.config, weeks=4)]
         return render(request, "today.html", digest=digest, weeks=weeks, title="Today")
 

@@ -11,6 +11,7 @@ from earful.web.deps import WebState, get_state
 
 router = APIRouter(tags=["engage"])
 State = Annotated[WebState, Depends(get_state)]
+DIGEST_TTL = 300.0  # seconds a digest is reused; any triage action through the app resets it
 
 
 class QueueStateIn(BaseModel):
@@ -32,7 +33,12 @@ class LedgerIn(BaseModel):
 def digest(state: State, minutes: Annotated[float, Query(ge=1, le=240)] = 10.0) -> dict[str, Any]:
     from earful.engage.digest import build_digest
 
-    return build_digest(state.reader(), state.workspace.config, minutes=minutes).to_dict()
+    result: dict[str, Any] = state.cached(
+        f"digest:{minutes}",
+        DIGEST_TTL,
+        lambda: build_digest(state.reader(), state.workspace.config, minutes=minutes).to_dict(),
+    )
+    return result
 
 
 @router.get("/queue", summary="The answer queue (questions and leads), ranked")
@@ -57,6 +63,7 @@ def set_queue_state(state: State, key: str, body: QueueStateIn) -> dict[str, Any
         result = set_state(store, key, body.state, snooze_hours=body.snooze_hours)
         if body.state == "answered":
             result["ledger_id"] = log_action(store, "replied", key, minutes=body.minutes)
+    state.changed()
     return result
 
 
@@ -72,4 +79,5 @@ def log(state: State, body: LedgerIn) -> dict[str, Any]:
     from earful.engage.ledger import log_action
 
     row = log_action(state.writer(), body.action, body.target, minutes=body.minutes, note=body.note)
+    state.changed()
     return {"id": row}

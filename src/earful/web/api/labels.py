@@ -41,6 +41,7 @@ def put_correction(
     if rowid is None:
         raise HTTPException(404, f"no post {source}:{post_id}")
     data.correct(store, state.workspace.config, rowid, field, body.values)
+    state.changed()
     post = store.get_post(source, post_id)
     assert post is not None
     return views.decorate(store, [post])[0]
