@@ -14,6 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from earful.errors import ConfigError, QueryError
+from earful.outputs.settings import (
+    Channel,
+    OutputSettings,
+    TrackerSettings,
+    parse_channels,
+    parse_outputs,
+    parse_trackers,
+)
 
 KNOWN_SOURCES = ("x", "bluesky", "mastodon", "reddit", "hn", "rss")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -57,6 +65,9 @@ class Config:
     sources: Mapping[str, SourceSettings] = field(default_factory=dict)
     allow_private_urls: bool = False
     path: str | None = None
+    outputs: OutputSettings = field(default_factory=OutputSettings)
+    channels: tuple[Channel, ...] = ()
+    trackers: Mapping[str, TrackerSettings] = field(default_factory=dict)
 
     def product(self, name: str) -> Product | None:
         wanted = name.casefold()
@@ -111,7 +122,7 @@ def parse_config(data: Mapping[str, Any], path: str | None = None) -> Config:
     def fail(key: str, reason: str) -> ConfigError:
         return ConfigError(key, reason, path)
 
-    allowed = {"workspace", "products", "watches", "sources"}
+    allowed = {"workspace", "products", "watches", "sources", "outputs", "channels", "trackers"}
     for key in data:
         if key not in allowed:
             raise fail(key, f"unknown section (expected one of {', '.join(sorted(allowed))})")
@@ -156,6 +167,9 @@ def parse_config(data: Mapping[str, Any], path: str | None = None) -> Config:
         sources=sources,
         allow_private_urls=allow_private,
         path=path,
+        outputs=parse_outputs(data.get("outputs", {}), fail),
+        channels=parse_channels(data.get("channels", []), fail),
+        trackers=parse_trackers(data.get("trackers", {}), fail),
     )
 
 

@@ -15,7 +15,9 @@ MIGRATION_MODULES = (
     "earful.store.schema",
     "earful.store.links",
     "earful.store.labels",
+    "earful.store.insights",
     "earful.store.engage",
+    "earful.store.outputs",
 )
 
 Migration = Callable[[sqlite3.Connection], None]
