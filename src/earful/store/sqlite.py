@@ -314,3 +314,23 @@ class SQLiteStore:
         from earful.store.syncstate import cursors
 
         return cursors(self.conn)
+
+    # -- dashboard -----------------------------------------------------------------------
+    def timeseries(self, query: str | None, *, days: int = 90, context: Any = None) -> Any:
+        """Posts per UTC day by source and sentiment per day (``{days, volume, sentiment}``)."""
+        from earful.store.web_queries import timeseries
+
+        where, params = self._where(query, context)
+        return timeseries(self.conn, where, params, days)
+
+    def links_of(self, post_rowids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        """The stored links (url, final_url, title, site) of each post."""
+        from earful.store.web_queries import links_of
+
+        return links_of(self.conn, post_rowids)
+
+    def label_values(self) -> list[tuple[str, str]]:
+        """Distinct (field, value) pairs seen in labels and corrections."""
+        from earful.store.web_queries import label_values
+
+        return label_values(self.conn)

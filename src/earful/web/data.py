@@ -1,25 +1,20 @@
 """Read and write helpers the web app needs beyond :class:`SQLiteStore`'s methods.
 
-Labels and corrections go through the store's and :mod:`earful.labelling`'s functions. Per-day
-series and link rows read the store's connection here until the store has methods for them
-(``store.timeseries``, ``store.links_of``).
+Labels, corrections, per-day series and links go through the store's methods and
+:mod:`earful.labelling`'s functions; no SQL is written here.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from earful.errors import InputError
 
 if TYPE_CHECKING:
     from earful.store.sqlite import SQLiteStore
-
-DAY = 86400
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,30 +67,20 @@ def _plain_values(field: str, values: Sequence[str]) -> list[str]:
 def label_values(store: SQLiteStore) -> dict[str, list[str]]:
     """Every (field → values) seen in labels and corrections, for the correction menus."""
     out: dict[str, list[str]] = {"sentiment": ["negative", "neutral", "positive"]}
-    rows = store.conn.execute(
-        "SELECT field, value FROM labels UNION SELECT field, value FROM corrections"
-        " ORDER BY 1, 2 LIMIT 500"
-    )
-    for field, value in rows:
+    for field, value in store.label_values():
         values = out.setdefault(field, [])
         if value not in values:
             values.append(value)
     return out
 
 
-def _where(query: str | None, context: Any) -> tuple[str, list[Any]]:
-    if query is None or not query.strip():
-        return "1", []
-    from earful.query import parse
-    from earful.store.sqlquery import compile_where
-
-    sql, params = compile_where(parse(query), context)
-    return sql, list(params)
-
-
 def validate_query(query: str, context: Any) -> None:
     """Raise :class:`~earful.errors.QueryError` when ``query`` cannot be run."""
-    _where(query, context)
+    if query.strip():
+        from earful.query import parse
+        from earful.store.sqlquery import compile_where
+
+        compile_where(parse(query), context)
 
 
 def timeseries(
@@ -104,49 +89,10 @@ def timeseries(
     """Posts per UTC day (by source) and sentiment per day, for the last ``days`` days of data."""
     if not 1 <= days <= 3650:
         raise InputError("must be between 1 and 3650", field="days")
-    where, params = _where(query, context)
-    newest = store.conn.execute("SELECT max(created_ts) FROM posts").fetchone()[0]
-    if newest is None:
-        return {"days": [], "volume": {}, "sentiment": {}}
-    start = (int(newest) // DAY - days + 1) * DAY
-    volume: dict[str, dict[str, int]] = {}
-    sql = (
-        f"SELECT p.created_ts / {DAY}, p.source, count(*) FROM posts AS p"
-        f" WHERE p.created_ts >= ? AND ({where}) GROUP BY 1, 2"
-    )
-    for day, source, n in store.conn.execute(sql, [start, *params]):
-        volume.setdefault(source, {})[_day(day)] = int(n)
-    sentiment: dict[str, dict[str, int]] = {}
-    sql = (
-        f"SELECT p.created_ts / {DAY}, e.value, count(*) FROM posts AS p"
-        " JOIN effective_labels AS e ON e.post_rowid = p.rowid AND e.field = 'sentiment'"
-        f" WHERE p.created_ts >= ? AND ({where}) GROUP BY 1, 2"
-    )
-    for day, value, n in store.conn.execute(sql, [start, *params]):
-        sentiment.setdefault(value, {})[_day(day)] = int(n)
-    axis = [_day(start // DAY + i) for i in range(days)]
-    return {"days": axis, "volume": volume, "sentiment": sentiment}
-
-
-def _day(day: int) -> str:
-    return datetime.fromtimestamp(int(day) * DAY, UTC).strftime("%Y-%m-%d")
+    result: dict[str, Any] = store.timeseries(query, days=days, context=context)
+    return result
 
 
 def links_of(store: SQLiteStore, rowids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """The stored links (url, title, site) of each post, when the links tables exist."""
-    out: dict[int, list[dict[str, Any]]] = {r: [] for r in rowids}
-    if not rowids:
-        return out
-    marks = ",".join("?" * len(rowids))
-    try:
-        rows = store.conn.execute(
-            "SELECT pl.post_rowid, l.url, coalesce(l.final_url, l.url), l.title, l.site_name"
-            " FROM post_links AS pl JOIN links AS l ON l.url = pl.url"
-            f" WHERE pl.post_rowid IN ({marks}) ORDER BY pl.url",
-            list(rowids),
-        )
-        for rowid, url, final, title, site in rows:
-            out[int(rowid)].append({"url": url, "final_url": final, "title": title, "site": site})
-    except sqlite3.OperationalError:  # no links tables in this workspace yet
-        pass
-    return out
+    """The stored links (url, final_url, title, site) of each post."""
+    return store.links_of(list(rowids))
