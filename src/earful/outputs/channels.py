@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from earful.errors import AuthError, ConfigError, ConnectorError
@@ -24,10 +24,17 @@ if TYPE_CHECKING:
 class Senders:
     """The senders for one delivery run: environment and HTTP options bound once."""
 
-    def __init__(self, env: Mapping[str, str] | None = None, **http_options: Any) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        channels: Sequence[Channel] = (),
+        **http_options: Any,
+    ) -> None:
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.http_options = http_options
         self._clients: dict[str, HttpClient] = {}
+        # every channel's credentials are redacted everywhere (a server may echo another's)
+        self.all_secrets = [s for c in channels for s in self.secrets(c)]
 
     def table(self) -> dict[str, Callable[[Channel, OutboxRow], None]]:
         return {"email": self.email, "slack": self.slack, "webhook": self.webhook}
@@ -56,7 +63,9 @@ class Senders:
             from earful.connectors.http import HttpClient
 
             options = {"max_retries": 3, "max_rate_wait": 120.0, **self.http_options}
-            client = HttpClient(channel.name, secrets=self.secrets(channel), **options)
+            client = HttpClient(
+                channel.name, secrets=[*self.secrets(channel), *self.all_secrets], **options
+            )
             self._clients[channel.name] = client
         return client
 
@@ -94,7 +103,9 @@ class Senders:
         except smtplib.SMTPAuthenticationError as exc:
             raise AuthError(f"{channel.name}: SMTP login refused ({exc.smtp_code})") from None
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-            detail = redact(f"{type(exc).__name__}: {exc}", self.secrets(channel))
+            detail = redact(
+                f"{type(exc).__name__}: {exc}", [*self.secrets(channel), *self.all_secrets]
+            )
             raise ConnectorError(f"{channel.name}: SMTP {host}:{port}: {detail}") from None
 
     def slack(self, channel: Channel, row: OutboxRow) -> None:

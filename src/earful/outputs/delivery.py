@@ -87,7 +87,7 @@ def deliver_due(
     if not channels:
         return report
     report.queued = queue_new(workspace, now, digest=digest)
-    senders = Senders(env, **http_options)
+    senders = Senders(env, channels, **http_options)
     try:
         report.results = send_due(workspace.store(), workspace.config, senders.table(), now)
     finally:
