@@ -81,7 +81,7 @@ class Jira(Tracker):
         if not isinstance(data, Mapping) or "key" not in data:
             raise ConnectorError("jira: the create response has no issue key")
         key = str(data["key"])
-        return Issue(str(data.get("id") or key), key, title, body, self.browse(key), "open")
+        return Issue(key, key, title, body, self.browse(key), "open")
 
     def comment(self, issue: Issue, body: str) -> str:
         data = self.http.post_json(
