@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Rebuild every labelling artifact: ``python scripts/train_labels.py [--corrections FILE] [--accurate]``."""
+"""Rebuild every labelling artifact: ``python scripts/train_labels.py [--corrections FILE]``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from earful.labels.model import ARTIFACTS  # noqa: E402
-from earful.labels.train import load_corrections, train_all  # noqa: E402
+from earful.labels.model import ARTIFACTS
+from earful.labels.train import load_corrections, train_all
 
 
 def main() -> None:

@@ -48,8 +48,10 @@ def label_batch(
         question = p_q >= th["question"] or (structure >= 1.0 and p_q >= 0.5 * th["question"])
         reasons = rules.spam_evidence(text, it.author, dup[i])
         model_spam = p_spam >= th["spam"]
-        spam = model_spam or bool(_HARD_SPAM.intersection(reasons)) or (
-            "promotion" in reasons and p_spam >= 0.5 * th["spam"]
+        spam = (
+            model_spam
+            or bool(_HARD_SPAM.intersection(reasons))
+            or ("promotion" in reasons and p_spam >= 0.5 * th["spam"])
         )
         if spam and model_spam and not reasons:
             reasons.append("promotion")

@@ -69,7 +69,10 @@ def tweeteval_val() -> list[Example]:
     root = data_root() / "tweeteval" / "sentiment"
     texts = (root / "val_text.txt").read_text(encoding="utf-8").splitlines()
     labels = (root / "val_labels.txt").read_text(encoding="utf-8").split()
-    return [Example(t, SENTIMENT_LABELS[int(y)], "tweeteval_val") for t, y in zip(texts, labels, strict=True)]
+    return [
+        Example(t, SENTIMENT_LABELS[int(y)], "tweeteval_val")
+        for t, y in zip(texts, labels, strict=True)
+    ]
 
 
 def _key(text: str) -> str:
@@ -80,7 +83,7 @@ HARD_DEV_FILE = "twitter-2016test-A"
 
 
 def semeval_sentiment() -> tuple[list[Example], list[Example]]:
-    """(train, hard_dev): every twitter-* file except 2016test; tweets found in TweetEval val removed."""
+    """(train, hard_dev): twitter-* files but 2016test (the dev); TweetEval val tweets removed."""
     root = data_root() / "semeval2017_task4a_train"
     val_keys = {_key(e.text) for e in tweeteval_val()}
     train: list[Example] = []
@@ -106,7 +109,9 @@ def airline() -> list[Example]:
             conf = float(row["airline_sentiment_confidence"] or 0)
             if conf < 0.5:
                 continue
-            out.append(Example(html.unescape(row["text"]), row["airline_sentiment"], row["airline"], conf))
+            out.append(
+                Example(html.unescape(row["text"]), row["airline_sentiment"], row["airline"], conf)
+            )
     return _dedupe(out)
 
 
@@ -167,7 +172,7 @@ def app_reviews_4class() -> list[Example]:
 
 
 def shah_sentences() -> list[Example]:
-    """SHAH sentences; label = sorted distinct aspect classes joined by ';' or 'none'; group = app."""
+    """SHAH sentences; label = distinct aspect classes joined by ';' or 'none'; group = app."""
     path = data_root() / "app_review_requirements" / "shah_union_sentences.csv"
     out: list[Example] = []
     with path.open(encoding="utf-8", newline="") as fh:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -33,15 +34,75 @@ _TOKEN = re.compile(
     r"|[.,;:]",
 )
 _NEGATORS = frozenset(
-    "not no never none nobody nothing neither nor cannot cant can't dont don't doesnt doesn't "
-    "didnt didn't isnt isn't wasnt wasn't arent aren't werent weren't wont won't wouldnt "
-    "wouldn't shouldnt shouldn't couldnt couldn't aint ain't hasnt hasn't havent haven't "
-    "without n't".split()
+    [
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "cannot",
+        "cant",
+        "can't",
+        "dont",
+        "don't",
+        "doesnt",
+        "doesn't",
+        "didnt",
+        "didn't",
+        "isnt",
+        "isn't",
+        "wasnt",
+        "wasn't",
+        "arent",
+        "aren't",
+        "werent",
+        "weren't",
+        "wont",
+        "won't",
+        "wouldnt",
+        "wouldn't",
+        "shouldnt",
+        "shouldn't",
+        "couldnt",
+        "couldn't",
+        "aint",
+        "ain't",
+        "hasnt",
+        "hasn't",
+        "havent",
+        "haven't",
+        "without",
+        "n't",
+    ]
 )
 _CLAUSE_END = frozenset(".,;:!?")
 
-POS_EMOTICONS = frozenset(":) :-) :d :-d =) ;) ;-) :p :-p xd <3 :] =d (: 8) :')".split())
-NEG_EMOTICONS = frozenset(":( :-( :'( :/ :-/ ): =( :[ d: :| >:( :@".split())
+POS_EMOTICONS = frozenset(
+    [
+        ":)",
+        ":-)",
+        ":d",
+        ":-d",
+        "=)",
+        ";)",
+        ";-)",
+        ":p",
+        ":-p",
+        "xd",
+        "<3",
+        ":]",
+        "=d",
+        "(:",
+        "8)",
+        ":')",
+    ]
+)
+NEG_EMOTICONS = frozenset(
+    [":(", ":-(", ":'(", ":/", ":-/", "):", "=(", ":[", "d:", ":|", ">:(", ":@"]
+)
 POS_EMOJI = frozenset("😀😁😂😃😄😅😆😉😊😋😍😎😘🙂🤗🤩🥰👍👏🙌💯🔥❤💕💖💗💙💚💛💜✨🎉😻☺♥✅")
 NEG_EMOJI = frozenset("😞😟😠😡😢😣😤😥😦😧😨😩😫😭😰😱😒😔😕🙁☹👎💔🤬🤮🙄😑😐😬")
 
@@ -73,9 +134,56 @@ def tokens(norm: str) -> list[str]:
     return out
 
 
-def word_ngrams(norm: str) -> list[str]:
-    toks = tokens(norm)
-    return toks + [a + " " + b for a, b in zip(toks, toks[1:], strict=False)]
+def word_ngrams(toks: list[str]) -> list[str]:
+    """Unigrams and bigrams of an already tokenised text."""
+    return toks + [a + " " + b for a, b in pairwise(toks)]
+
+
+_SEP = "\x00"
+
+
+def char_ngram_matrix(norms: Sequence[str], n_features: int = 2**18) -> sparse.csr_matrix:
+    """Counts of hashed char 2-5 grams inside space-padded words (like ``char_wb``), vectorised.
+
+    All texts are concatenated as ``SEP word SEP`` runs of UTF-32 code points; for each n the
+    rolling windows that contain no separator are hashed with a 64-bit multiplicative mix.
+    """
+    import numpy as np
+    from scipy import sparse as sp
+
+    pieces: list[str] = []
+    lengths: list[int] = []
+    for t in norms:
+        padded = _SEP + _SEP.join(" " + w + " " for w in t.split()) + _SEP
+        pieces.append(padded)
+        lengths.append(len(padded))
+    big = "".join(pieces)
+    codes = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    doc = np.repeat(np.arange(len(norms), dtype=np.int64), lengths)
+    sep_cum = np.concatenate([[0], np.cumsum(codes == 0)])
+    rows: list[npt.NDArray[np.int64]] = []
+    cols: list[npt.NDArray[np.uint64]] = []
+    total = len(codes)
+    with np.errstate(over="ignore"):
+        for n in range(2, 6):
+            m = total - n + 1
+            if m <= 0:
+                continue
+            h = np.full(m, n, dtype=np.uint64)
+            for k in range(n):
+                h = (h * np.uint64(1000003)) ^ codes[k : k + m]
+            h ^= h >> np.uint64(29)
+            h *= np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(32)
+            ok = (sep_cum[n : n + m] - sep_cum[:m]) == 0
+            rows.append(doc[:m][ok])
+            cols.append(h[ok] % np.uint64(n_features))
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols).astype(np.int64) if cols else np.zeros(0, dtype=np.int64)
+    data = np.ones(len(r), dtype=np.float32)
+    mat = sp.csr_matrix((data, (r, c)), shape=(len(norms), n_features))
+    mat.sum_duplicates()
+    return mat
 
 
 N_DENSE = 12
@@ -134,10 +242,6 @@ class Featurizer:
         self.word = HashingVectorizer(
             analyzer=word_ngrams, n_features=N_WORD, alternate_sign=False, norm=None
         )
-        self.char = HashingVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), n_features=N_CHAR, alternate_sign=False,
-            norm=None, lowercase=False,
-        )
         self.idf_word = idf_word
         self.idf_char = idf_char
         self.lexicon = lexicon or {}
@@ -146,14 +250,16 @@ class Featurizer:
     def n_features(self) -> int:
         return N_WORD + N_CHAR + N_DENSE
 
-    def raw_counts(self, norms: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        return self.word.transform(norms), self.char.transform(norms)
+    def raw_counts(
+        self, norms: Sequence[str], toks: Sequence[list[str]]
+    ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        return self.word.transform(toks), char_ngram_matrix(norms, N_CHAR)
 
     def fit_idf(self, texts: Sequence[str]) -> None:
         import numpy as np
 
         norms = [normalize(t) for t in texts]
-        w, c = self.raw_counts(norms)
+        w, c = self.raw_counts(norms, [tokens(n) for n in norms])
         n = len(texts)
         for name, m in (("idf_word", w), ("idf_char", c)):
             df = np.bincount(m.indices, minlength=m.shape[1]).astype(np.float64)
@@ -167,7 +273,8 @@ class Featurizer:
 
         assert self.idf_word is not None and self.idf_char is not None
         norms = [normalize(t) for t in texts]
-        w, c = self.raw_counts(norms)
+        toks = [tokens(n) for n in norms]
+        w, c = self.raw_counts(norms, toks)
         blocks: list[Any] = []
         for m, idf in ((w, self.idf_word), (c, self.idf_char)):
             m = m.astype(np.float32)
@@ -175,7 +282,7 @@ class Featurizer:
             m.data *= idf[m.indices]
             blocks.append(l2(m, copy=False))
         dense = np.asarray(
-            [dense_row(t, n, tokens(n), self.lexicon) for t, n in zip(texts, norms, strict=True)],
+            [dense_row(t, n, k, self.lexicon) for t, n, k in zip(texts, norms, toks, strict=True)],
             dtype=np.float32,
         ).reshape(len(texts), N_DENSE)
         blocks.append(sp.csr_matrix(dense))

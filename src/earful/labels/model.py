@@ -63,7 +63,9 @@ class FastModel:
 
         logits = np.asarray(x @ self.weights, dtype=np.float32) + self.intercepts
         col = {c: i for i, c in enumerate(self.columns)}
-        s = logits[:, [col["sentiment:negative"], col["sentiment:neutral"], col["sentiment:positive"]]]
+        s = logits[
+            :, [col["sentiment:negative"], col["sentiment:neutral"], col["sentiment:positive"]]
+        ]
         s = s - s.max(axis=1, keepdims=True)
         proba = np.exp(s)
         proba /= proba.sum(axis=1, keepdims=True)
@@ -73,7 +75,9 @@ class FastModel:
             for h in BINARY_HEADS
             if h in col
         }
-        return FastScores(proba.astype(np.float32), adjusted.astype(np.float32), binary, self.thresholds)
+        return FastScores(
+            proba.astype(np.float32), adjusted.astype(np.float32), binary, self.thresholds
+        )
 
     def scores(self, texts: list[str]) -> FastScores:
         return self.scores_from_features(self.features(texts))

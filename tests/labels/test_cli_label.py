@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import earful.cli.label  # noqa: F401  (registers the command)
+from earful.cli.app import app
+
+pytestmark = pytest.mark.usefixtures("fast_model")
+runner = CliRunner()
+
+
+def test_label_command(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "1", "text": "I love the new Acme Pulse dashboard!"})
+        + "\n"
+        + json.dumps(
+            {
+                "id": "2",
+                "text": "How do I reset my password?",
+                "source": "x",
+                "author": {"followers": 10, "following": 20},
+            }
+        )
+        + "\n"
+        + "\n"
+        + json.dumps(
+            {
+                "id": 3,
+                "text": "check out my channel http://a.example http://b.example http://c.example",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(
+        app,
+        [
+            "label",
+            "--input",
+            str(src),
+            "--output",
+            str(out),
+            "--product",
+            "Acme Pulse",
+            "--aliases",
+            "Pulse",
+            "--about",
+            "analytics app",
+            "--jobs",
+            "1",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["sentiment"] == "positive" and rows[0]["relevant"] is True
+    assert rows[1]["question"] is True
+    assert rows[2]["spam"] is True and rows[2]["spam_reasons"]
+
+
+def test_without_product_has_no_relevant(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "fine"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(app, ["label", "-i", str(src), "-o", str(out)]).exit_code == 0
+    assert "relevant" not in json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_bad_json_names_file_line_column(tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"id": "a", "text": "fine"}\n{"id": "b", "text": nope}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = runner.invoke(app, ["label", "--input", str(src), "--output", str(out)])
+    assert res.exit_code != 0
+    assert "bad.jsonl:2:" in res.output.replace("\n", "")
+    assert not out.exists()

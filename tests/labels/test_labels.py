@@ -1,0 +1,191 @@
+"""Behaviour of the labellers on sentences written for these tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from earful.labels import (
+    LABELLER_NAME,
+    LABELLER_VERSION,
+    AuthorInfo,
+    LabelInput,
+    LabelResult,
+    ProductSpec,
+    label_batch,
+)
+
+pytestmark = pytest.mark.usefixtures("fast_model")
+
+
+def one(text: str, author: AuthorInfo | None = None) -> LabelResult:
+    return label_batch([LabelInput("x", text, author)])[0]
+
+
+def test_constants() -> None:
+    assert LABELLER_NAME and LABELLER_VERSION.count(".") == 2
+
+
+def test_import_is_light() -> None:
+    code = "import sys, earful.labels; print('sklearn' in sys.modules, 'numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I absolutely love this app, the new dashboard is wonderful!", "positive"),
+        ("Best purchase I made all year, thank you so much :)", "positive"),
+        ("This is the worst update ever, everything is broken and I hate it", "negative"),
+        ("Terrible support, they ignored my ticket for a week. Awful.", "negative"),
+        ("The quarterly meeting is scheduled for Tuesday at 10am.", "neutral"),
+    ],
+)
+def test_sentiment(text: str, expected: str) -> None:
+    r = one(text)
+    assert r.sentiment == expected
+    assert 0.0 <= r.sentiment_score <= 1.0
+
+
+def test_polarity_orders_sentences() -> None:
+    good, bad = label_batch(
+        [
+            LabelInput("a", "Great product, works perfectly"),
+            LabelInput("b", "Awful, it never works"),
+        ]
+    )
+    assert good.polarity > 0 > bad.polarity
+
+
+def test_question() -> None:
+    assert one("How do I export my invoices as a spreadsheet?").question
+    assert not one("I exported my invoices yesterday and it worked.").question
+    assert "question" in one("Does the mobile version support offline mode?").feedback
+
+
+def test_complaint_and_bug() -> None:
+    r = one("@acmehelp your app crashes every time I try to log in, I have lost my whole day")
+    assert r.complaint and "complaint" in r.feedback
+    assert "bug" in r.feedback
+    assert not one("Happy birthday to my wonderful sister!").complaint
+
+
+def test_feature_request() -> None:
+    r = one("Please add an option to export reports to PDF, it would be really useful")
+    assert "feature_request" in r.feedback
+
+
+def test_praise() -> None:
+    assert "praise" in one("Loving the new release, the team did an amazing job").feedback
+
+
+def test_lead() -> None:
+    assert one("Can anyone recommend a good alternative to Trellix for a small team?").lead
+    assert one("We are looking for a tool to track customer feedback, any suggestions?").lead
+    assert not one("I had pasta for dinner and watched a film.").lead
+
+
+def test_spam_link_farm() -> None:
+    r = one(
+        "subscribe to my channel!!! http://spam.example/a http://spam.example/b "
+        "http://spam.example/c free gift cards"
+    )
+    assert r.spam
+    assert "link_farm" in r.spam_reasons
+    ham = one("The second verse of this song gives me chills every time")
+    assert not ham.spam and ham.spam_reasons == ()
+
+
+def test_spam_bot_author() -> None:
+    bot = AuthorInfo(followers=3, following=4800, posts=90000, account_age_days=20)
+    r = one("nice post", bot)
+    assert r.spam and "bot_like_author" in r.spam_reasons
+
+
+def test_spam_repeated_text_in_batch() -> None:
+    items = [
+        LabelInput(str(i), "Win a brand new phone today, visit our page now") for i in range(4)
+    ]
+    assert all("repeated_text" in r.spam_reasons for r in label_batch(items))
+
+
+def test_language() -> None:
+    assert one("This is clearly a sentence written in English about software.").lang == "en"
+    assert one("Ceci est une phrase écrite en français à propos du logiciel.").lang == "fr"
+    assert one("Dies ist ein deutscher Satz über die neue Software.").lang == "de"
+    assert one("😀😀").lang == "und"
+
+
+PULSE = ProductSpec(
+    name="Acme Pulse",
+    aliases=("Pulse",),
+    about="team analytics dashboard app for tracking product metrics",
+    competitors=("Mixpanel", "Amplitude"),
+)
+
+
+def test_relevance() -> None:
+    texts = [
+        "Acme Pulse dashboard update broke my metrics export",
+        "Switched from Mixpanel to Pulse and the analytics are so much clearer",
+        "My pulse was racing after the morning run",
+        "Check your pulse rate before and after exercise",
+        "Nothing to do with the product at all",
+    ]
+    res = label_batch([LabelInput(str(i), t) for i, t in enumerate(texts)], PULSE)
+    assert [r.relevant for r in res] == [True, True, False, False, False]
+    assert res[0].to_json()["relevant"] is True
+
+
+def test_relevance_learns_from_corrections() -> None:
+    apple = ProductSpec("Apple", about="maker of the iPhone and Mac computers")
+    text = "Apple harvest festival this weekend with cider and pies"
+    before = label_batch([LabelInput("a", text)], apple)[0]
+    corrected = ProductSpec(
+        "Apple",
+        about="maker of the iPhone and Mac computers",
+        examples=(
+            ("Apple harvest season: picking apples at the orchard", False),
+            ("Apple cider and apple pie at the farm festival", False),
+            ("Apple released a new MacBook today", True),
+        ),
+    )
+    after = label_batch([LabelInput("a", text)], corrected)[0]
+    assert after.relevance_score is not None and before.relevance_score is not None
+    assert after.relevance_score < before.relevance_score
+    assert after.relevant is False
+
+
+def test_rows_and_json() -> None:
+    r = label_batch([LabelInput("p1", "Why does the app crash on startup?")], PULSE)[0]
+    fields = {f for f, _v, _s in r.rows()}
+    assert {"lang", "sentiment", "complaint", "question", "lead", "spam"} <= fields
+    assert "relevant:acme pulse" in fields
+    assert list(r.to_json()) == [
+        "id",
+        "lang",
+        "sentiment",
+        "sentiment_score",
+        "feedback",
+        "complaint",
+        "question",
+        "lead",
+        "spam",
+        "spam_reasons",
+        "relevant",
+    ]
+    assert all(isinstance(s, float) for _f, _v, s in r.rows())
+
+
+def test_empty_and_order() -> None:
+    assert label_batch([]) == []
+    items = [LabelInput(str(i), t) for i, t in enumerate(["", "   ", "ok", "great!"])]
+    assert [r.id for r in label_batch(items)] == ["0", "1", "2", "3"]
+
+
+def test_deterministic() -> None:
+    items = [LabelInput("a", "The update is fine I guess"), LabelInput("b", "meh")]
+    assert label_batch(items) == label_batch(items)
