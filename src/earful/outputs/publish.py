@@ -109,6 +109,12 @@ def reply(
     post = workspace.store().get_post(source, post_id)
     if post is None:
         raise InputError(f"no stored post {item!r}", field="item")
+    raw = workspace.store().get_raw(source, post_id)
+    if raw and post.raw is None:
+        import dataclasses
+        import json
+
+        post = dataclasses.replace(post, raw=json.loads(raw))
     if source not in NETWORKS:
         raise InputError(
             f"earful cannot reply on {source}; reply there: {post.url or item}", field="item"
