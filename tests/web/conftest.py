@@ -21,6 +21,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("demo")
     build_demo(root, n_posts=600, label=False).workspace.close()
     seed_labels(root / "earful.db")
+    seed_insights(root)
     return root
 
 
@@ -59,3 +60,19 @@ def seed_labels(db: Path) -> None:
             )
     finally:
         store.close()
+
+
+def seed_insights(root: Path) -> None:
+    """Themes and alerts, as ``earful themes`` and ``earful alerts`` compute them."""
+    from earful.insights.alerts import detect_alerts
+    from earful.insights.scope import Scope
+    from earful.insights.themes import update_themes
+    from earful.workspace import Workspace
+
+    ws = Workspace.open(root)
+    try:
+        for product in ws.config.products:
+            update_themes(ws.store(), ws.config, Scope(product.name))
+        detect_alerts(ws.store(), ws.config)
+    finally:
+        ws.close()

@@ -25,7 +25,7 @@ def create_app(workspace: str | Path | Workspace, *, token: str | None = None) -
     from fastapi.staticfiles import StaticFiles
 
     from earful.errors import ConfigError
-    from earful.web import errors, pages
+    from earful.web import errors, pages, pages_more
     from earful.web.api import api_router
     from earful.web.deps import WebState
     from earful.web.security import Guard, make_middleware
@@ -55,5 +55,6 @@ def create_app(workspace: str | Path | Workspace, *, token: str | None = None) -
     errors.install(app)
     app.include_router(api_router())
     app.include_router(pages.router())
+    app.include_router(pages_more.router())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -16,7 +16,15 @@ if TYPE_CHECKING:
 
 State = Annotated[WebState, Depends(get_state)]
 NAV = (
+    ("/today", "Today", "d"),
+    ("/queue", "Queue", "q"),
     ("/search", "Search", "s"),
+    ("/themes", "Themes", "h"),
+    ("/alerts", "Alerts", "l"),
+    ("/people", "People", "p"),
+    ("/articles", "Articles", "r"),
+    ("/coach", "Coach", "c"),
+    ("/event", "Event", "v"),
     ("/trends", "Trends", "t"),
     ("/sources", "Sources", "o"),
     ("/settings", "Settings", "e"),
@@ -133,9 +141,22 @@ def router() -> APIRouter:
 
     @r.get("/trends")
     def trends_page(
-        request: Request, q: Annotated[str, Query(max_length=2000)] = "", days: int = 90
+        request: Request,
+        state: State,
+        q: Annotated[str, Query(max_length=2000)] = "",
+        days: int = 90,
+        product: Annotated[str, Query(max_length=200)] = "",
     ) -> Response:
-        return render(request, "trends.html", q=q, days=max(1, min(days, 3650)), title="Trends")
+        from earful.web.insight_views import product_name
+
+        return render(
+            request,
+            "trends.html",
+            q=q,
+            days=max(1, min(days, 3650)),
+            product=product_name(state, product or None),
+            title="Trends",
+        )
 
     @r.get("/sources")
     def sources_page(request: Request, state: State) -> Response:

@@ -124,7 +124,8 @@
   }
 
   /* -- keyboard -------------------------------------------------------------------------- */
-  const GO = { d: "/today", q: "/queue", s: "/search", t: "/trends", o: "/sources", e: "/settings" };
+  const GO = { d: "/today", q: "/queue", s: "/search", t: "/trends", o: "/sources", e: "/settings",
+    h: "/themes", l: "/alerts", p: "/people", r: "/articles", c: "/coach", v: "/event" };
   let pendingG = false;
   function keyboard() {
     document.addEventListener("keydown", (ev) => {
