@@ -9,6 +9,7 @@ whose bio says they work in product management and who post on the topic.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -16,14 +17,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from earful.engage.common import all_own, is_bot, load_items, own_handles, reference_time
-from earful.engage.graph import build_graph, pagerank
+from earful.engage.common import all_own, is_bot, own_handles, reference_time
+from earful.engage.graph import Graph, edges_of, pagerank
 from earful.errors import InputError
 from earful.models import Author
 from earful.text import fold, tokens
 
 if TYPE_CHECKING:
     from earful.config import Config
+    from earful.store.engage import GraphRow
     from earful.store.sqlite import SQLiteStore
 
 WEIGHTS = {"graph": 0.6, "posts": 0.25, "bio": 0.15}
@@ -87,50 +89,73 @@ def experts(
     context: object = None,
     peers_only: bool = False,
 ) -> list[Person]:
-    """People ranked on ``topic`` (an Earful query; None: everything stored)."""
+    """People ranked on ``topic`` (an Earful query; None: everything stored).
+
+    Reads the window's posts as plain rows (no :class:`Post` objects) and the topic's posts
+    as rowids from SQL, so the cost grows with the window, not with the store.
+    """
+    from earful.store.engage import field_labels, graph_rows, matching_rowids
+
     if context is None and config is not None:
         from earful.query import QueryContext
 
         context = QueryContext.from_config(config)
-    since = None
+    since_ts = None
     if days is not None:
-        since = reference_time(store, now) - timedelta(days=days)
-    items = load_items(store, None, context=context, since=since)
-    topical_rows = (
-        {r for r, _p in store.iter_posts(topic, context=context)} if topic else None
-    )
+        since_ts = int((reference_time(store, now) - timedelta(days=days)).timestamp())
+    rows = [r for r in graph_rows(store.conn, since_ts, None) if r.handle]
+    spam = {r for r, v in field_labels(store.conn, "spam", since_ts, None).items() if v == "true"}
+    topical_rows = None
+    if topic:
+        where, params = _compile(topic, context)
+        topical_rows = matching_rowids(store.conn, where, params, since_ts, None)
     own = all_own(own_handles(config))
     spam_posts: Counter[str] = Counter()
     all_posts: Counter[str] = Counter()
     profile: dict[str, tuple[Author, str]] = {}
-    for item in items:
-        handle = item.post.author_handle
-        if not handle:
-            continue
-        key = fold(handle)
+    authors: dict[tuple[str, str], str] = {}
+    for row in rows:
+        key = fold(row.handle or "")
+        authors[(row.source, row.id)] = key
         all_posts[key] += 1
-        if item.flag("spam"):
+        if row.rowid in spam:
             spam_posts[key] += 1
-        if item.post.author is not None:
-            profile[key] = (item.post.author, item.post.source)
+        profile[key] = (_author(row), row.source)
     excluded = set(own)
     for key, (who, _src) in profile.items():
         if is_bot(who) or spam_posts[key] * 2 > all_posts[key]:
             excluded.add(key)
-    usable = [i for i in items if not i.flag("spam")]
-    on_topic = [(i.post, topical_rows is None or i.rowid in topical_rows) for i in usable]
     topic_posts: Counter[str] = Counter()
     networks: dict[str, set[str]] = {}
-    for post, topical in on_topic:
-        if post.author_handle:
-            key = fold(post.author_handle)
-            networks.setdefault(key, set()).add(post.source)
-            if topical and not post.is_repost:
-                topic_posts[key] += 1
+    graph = Graph()
+    for row in rows:
+        if row.rowid in spam:
+            continue
+        key = fold(row.handle or "")
+        topical = topical_rows is None or row.rowid in topical_rows
+        networks.setdefault(key, set()).add(row.source)
+        if topical and row.repost_of is None:
+            topic_posts[key] += 1
+        if key in excluded:
+            continue
+        graph.nodes.add(key)
+        mentions = json.loads(row.mentions) if row.mentions != "[]" else ()
+        edges = edges_of(
+            row.source,
+            row.reply_to_handle,
+            row.reply_to_id,
+            row.repost_of,
+            row.quote_of,
+            row.is_rt,
+            mentions,
+            authors,
+        )
+        for kind, dst in edges:
+            if dst not in excluded:
+                graph.add(key, dst, kind, topical)
     if not topic_posts:
         where = f"topic {topic!r}" if topic else "the store"
         raise InputError(f"no posts on {where}; nothing to rank", field="topic")
-    graph = build_graph(on_topic, excluded, index=(i.post for i in items))
     teleport = {h: float(n) for h, n in topic_posts.items() if h not in excluded}
     ranks = pagerank(graph.edges, graph.nodes, teleport or None)
     terms = topic_terms(topic)
@@ -189,6 +214,25 @@ def experts(
         )
     out.sort(key=lambda p: (-p.score, p.handle))
     return out[:limit] if limit is not None else out
+
+
+def _compile(topic: str, context: object) -> tuple[str, list[object]]:
+    from earful.query import parse
+    from earful.store.sqlquery import compile_where
+
+    where, params = compile_where(parse(topic), context)  # type: ignore[arg-type]
+    return where, list(params)
+
+
+def _author(row: GraphRow) -> Author:
+    return Author(
+        id=row.handle or "",
+        handle=row.handle or "",
+        name=row.name,
+        bio=row.bio,
+        followers=row.followers,
+        following=row.following,
+    )
 
 
 def peers(

@@ -10,7 +10,7 @@ from people who talk about the topic counts most.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from earful.models import Post
@@ -40,28 +40,49 @@ class Graph:
 
 def interactions(post: Post, authors: Mapping[tuple[str, str], str]) -> list[tuple[str, str]]:
     """(kind, folded target handle) for each interaction in ``post``."""
+    reply = post.reply_to
+    return edges_of(
+        post.source,
+        reply.author_handle if reply else None,
+        reply.post_id if reply else None,
+        post.repost_of,
+        post.quote_of,
+        post.text.startswith("RT @"),
+        post.mentions,
+        authors,
+    )
+
+
+def edges_of(
+    source: str,
+    reply_handle: str | None,
+    reply_id: str | None,
+    repost_of: str | None,
+    quote_of: str | None,
+    is_rt: bool,
+    mentions: Sequence[str],
+    authors: Mapping[tuple[str, str], str],
+) -> list[tuple[str, str]]:
+    """:func:`interactions` from a post's columns (``mentions`` as written, unfolded)."""
     out: list[tuple[str, str]] = []
-    reply_to = None
-    if post.reply_to and post.reply_to.author_handle:
-        reply_to = fold(post.reply_to.author_handle)
-    if reply_to is None and post.reply_to and post.reply_to.post_id:
-        reply_to = authors.get((post.source, post.reply_to.post_id))
+    reply_to = fold(reply_handle) if reply_handle else None
+    if reply_to is None and reply_id:
+        reply_to = authors.get((source, reply_id))
     if reply_to:
         out.append(("reply", reply_to))
-    target = None
-    if post.repost_of:
-        target = authors.get((post.source, post.repost_of))
-        if target is None and post.text.startswith("RT @") and post.mentions:
-            target = fold(post.mentions[0])
+    if repost_of:
+        target = authors.get((source, repost_of))
+        if target is None and is_rt and mentions:
+            target = fold(mentions[0])
         if target:
             out.append(("repost", target))
         return out  # a repost's text is someone else's: its mentions are not ours
-    if post.quote_of:
-        quoted = authors.get((post.source, post.quote_of))
+    if quote_of:
+        quoted = authors.get((source, quote_of))
         if quoted:
             out.append(("quote", quoted))
     seen = {h for _k, h in out}
-    for mention in post.mentions:
+    for mention in mentions:
         handle = fold(mention)
         if handle not in seen:
             seen.add(handle)
@@ -120,20 +141,34 @@ def pagerank(
         tele = {n: max(0.0, personalization.get(n, 0.0)) / total for n in order}
     else:
         tele = {n: 1.0 / len(order) for n in order}
-    out_sum = {n: sum(t.values()) for n, t in edges.items()}
-    rank = dict(tele)
+    import numpy as np
+
+    index = {n: i for i, n in enumerate(order)}
+    tele_v = np.array([tele[n] for n in order], dtype=np.float64)
+    src_i: list[int] = []
+    dst_i: list[int] = []
+    coef: list[float] = []
+    has_out = np.zeros(len(order), dtype=bool)
+    for src, targets in edges.items():
+        total_w = sum(targets.values())
+        if total_w <= 0.0:
+            continue
+        has_out[index[src]] = True
+        for dst, weight in targets.items():
+            src_i.append(index[src])
+            dst_i.append(index[dst])
+            coef.append(weight / total_w)
+    src_a = np.array(src_i, dtype=np.int64)
+    dst_a = np.array(dst_i, dtype=np.int64)
+    coef_a = np.array(coef, dtype=np.float64)
+    dangling_mask = ~has_out
+    rank = tele_v.copy()
     for _ in range(max_iter):
-        dangling = sum(rank[n] for n in order if out_sum.get(n, 0.0) <= 0.0)
-        new = {n: (1.0 - damping) * tele[n] + damping * dangling * tele[n] for n in order}
-        for src, targets in edges.items():
-            total_w = out_sum[src]
-            if total_w <= 0.0:
-                continue
-            share = damping * rank[src] / total_w
-            for dst, weight in targets.items():
-                new[dst] += share * weight
-        diff = sum(abs(new[n] - rank[n]) for n in order)
+        dangling = float(rank[dangling_mask].sum())
+        new = (1.0 - damping) * tele_v + damping * dangling * tele_v
+        new += damping * np.bincount(dst_a, weights=rank[src_a] * coef_a, minlength=len(order))
+        diff = float(np.abs(new - rank).sum())
         rank = new
         if diff < tol:
             break
-    return rank
+    return {n: float(rank[i]) for i, n in enumerate(order)}
