@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from earful.errors import EarfulError
 from earful.outputs.outbox import SendResult, send_due
 from earful.outputs.settings import SEVERITIES
 
@@ -86,18 +87,23 @@ def deliver_due(
     channels = workspace.config.channels
     if not channels:
         return report
-    report.queued = queue_new(workspace, now, digest=digest)
+    report.queued = queue_new(workspace, now, digest=digest, errors=report.errors)
     senders = Senders(env, channels, **http_options)
     try:
         report.results = send_due(workspace.store(), workspace.config, senders.table(), now)
     finally:
         senders.close()
-    report.errors = [f"{r.channel}: {r.error}" for r in report.results if r.error]
+    report.errors += [f"{r.channel}: {r.error}" for r in report.results if r.error]
     return report
 
 
-def queue_new(workspace: Workspace, now: datetime, *, digest: bool = True) -> int:
-    """Put new alerts and (when due) today's digest in the outbox; returns rows added."""
+def queue_new(
+    workspace: Workspace, now: datetime, *, digest: bool = True, errors: list[str] | None = None
+) -> int:
+    """Put new alerts and (when due) today's digest in the outbox; returns rows added.
+
+    A digest that cannot be built is reported in ``errors`` (and tried again next time);
+    the alerts still go out."""
     from earful.store import insights as idb
     from earful.store import outputs as db
 
@@ -106,7 +112,12 @@ def queue_new(workspace: Workspace, now: datetime, *, digest: bool = True) -> in
     db.ensure_schema(store.conn)
     messages = [alert_message(a) for a in idb.list_alerts(store.conn, ("new",), limit=200)]
     if digest and any("digest" in c.send for c in config.channels) and _digest_due(workspace, now):
-        messages.append(digest_message(workspace, now))
+        try:
+            messages.append(digest_message(workspace, now))
+        except EarfulError as exc:
+            log.warning("delivery: the digest could not be built: %s", exc)
+            if errors is not None:
+                errors.append(f"digest: {exc}")
     added = 0
     with store.transaction() as conn:
         for channel in config.channels:
