@@ -92,6 +92,13 @@ def test_answer_a_question_and_see_the_ledger_change(base: str) -> None:
 def test_every_page_renders_and_charts_draw(base: str) -> None:
     with browser_page() as (page, events):
         for path, name in (
+            ("/themes", "themes"),
+            ("/alerts", "alerts"),
+            ("/people", "people"),
+            ("/people?peers=1", "peers"),
+            ("/articles", "articles"),
+            ("/coach", "coach"),
+            ("/event?tag=%23ProductCon26", "event"),
             ("/trends", "trends"),
             ("/sources", "sources"),
             ("/settings", "settings"),
@@ -101,10 +108,69 @@ def test_every_page_renders_and_charts_draw(base: str) -> None:
             if name == "trends":
                 page.wait_for_selector("body[data-charts-ready='1']")
                 assert page.locator("#chart-volume polyline").count() >= 3
+                page.wait_for_selector("body[data-voice-ready='1']")
+                assert page.locator("#chart-voice polyline").count() >= 2
+            if name == "themes":
+                assert page.locator("li.theme .spark svg").count() >= 2
             shot(page, name)
         page.keyboard.press("g")
         page.keyboard.press("s")
         page.wait_for_url("**/search")
+        _clean(page, events)
+
+
+def test_search_open_a_theme_file_it_and_see_the_ledger_change(base: str, demo_dir: Path) -> None:
+    with browser_page() as (page, events):
+        page.goto(base + "/search?q=acme")
+        page.wait_for_selector("li.post")
+        page.keyboard.press("g")
+        page.keyboard.press("h")
+        page.wait_for_url("**/themes")
+        page.keyboard.press("j")
+        theme = page.locator("li.theme.selected").get_attribute("data-theme")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/themes/{theme}")
+        assert page.locator("#posts li.post").count() > 0
+        filed = page.locator("#ledger tbody tr td").nth(4)
+        before = int(filed.inner_text())
+        page.fill("#mark-filed input[name=url]", "https://tracker.example/issues/7")
+        page.fill("#mark-filed input[name=minutes]", "3")
+        page.click("#mark-filed button[type=submit]")
+        page.wait_for_selector(f"#ledger tbody tr td:nth-child(5):text-is('{before + 1}')")
+        assert "manual tracker.example" not in page.inner_text("#filed")
+        assert page.locator("#filed a[href='https://tracker.example/issues/7']").count() == 1
+        page.fill("form[data-url$='/name'] input[name=name]", "Renamed in the browser")
+        page.click("form[data-url$='/name'] button[type=submit]")
+        page.wait_for_selector("#theme-title:has-text('Renamed in the browser')")
+        shot(page, "theme")
+        _clean(page, events)
+    store = open_store(demo_dir / "earful.db")
+    try:
+        from earful.store import outputs
+
+        links = outputs.links(store.conn, int(str(theme)))
+        assert [link.url for link in links] == ["https://tracker.example/issues/7"]
+    finally:
+        store.close()
+
+
+def test_triage_an_alert_with_the_keyboard(base: str) -> None:
+    with browser_page() as (page, events):
+        page.goto(base + "/alerts")
+        count = page.locator("li.alert").count()
+        assert count > 0
+        page.keyboard.press("j")
+        alert = page.locator("li.alert.selected").get_attribute("data-alert")
+        page.keyboard.press("a")
+        page.wait_for_selector(f"li.alert[data-alert='{alert}'] .state:text-is('acknowledged')")
+        page.keyboard.press("j")
+        page.keyboard.press("r")
+        page.locator(f"li.alert[data-alert='{alert}']").wait_for(state="detached")
+        page.goto(base + "/alerts?all=1")
+        page.keyboard.press("j")
+        assert page.locator("li.alert.selected .state").inner_text() == "resolved"
+        page.keyboard.press("n")
+        page.wait_for_selector(f"li.alert[data-alert='{alert}'] .state:text-is('new')")
         _clean(page, events)
 
 
@@ -177,7 +243,43 @@ def _hostile_workspace(root: Path) -> Workspace:
             "INSERT INTO post_links (post_rowid, url, canonical) VALUES (?, ?, ?)",
             (rowid, "https://evil.example/a", "https://evil.example/a"),
         )
+    _hostile_insights(store, [rowid or 0, store.post_rowid("mastodon", "77") or 0])
     return ws
+
+
+def _hostile_insights(store: Any, rowids: list[int]) -> None:
+    """A theme whose label, and an alert whose explanation, carry the payload."""
+    from earful.store import insights
+
+    insights.ensure_schema(store.conn)
+    with store.transaction() as conn:
+        theme = insights.create_theme(conn, "", f"Theme {PAYLOAD}")
+        insights.assign(conn, [(r, theme, 1.0, None) for r in rowids])
+        example = {
+            "author": f"eve{PAYLOAD}",
+            "text": f"alert example {PAYLOAD}",
+            "source": "x",
+            "id": "1",
+            "url": "javascript:window.__xss=1",
+            "created_at": "2026-11-20T10:00:00Z",
+        }
+        insights.upsert_alert(
+            conn,
+            dedupe_key="xss",
+            kind="novel_phrase",
+            product=f"P {PAYLOAD}",
+            subject=f"S {PAYLOAD}",
+            severity="high",
+            score=9.0,
+            seen="2026-11-20T10:00:00Z",
+            explanation={
+                "what": f"What {PAYLOAD}",
+                "authors": 2,
+                "examples": [example],
+                "phrases": [PAYLOAD],
+                "since": "2026-11-19T00:00:00Z",
+            },
+        )
 
 
 def test_script_payloads_never_run(tmp_path: Path) -> None:
@@ -196,7 +298,25 @@ def test_script_payloads_never_run(tmp_path: Path) -> None:
         page.wait_for_timeout(300)
         assert page.evaluate("typeof window.__xss") == "undefined"
         assert page.locator("li.post a[href^='javascript']").count() == 0
-        assert page.locator("script").count() == 1  # our app.js only
+        scripts = page.eval_on_selector_all("script", "els => els.map(e => e.src || 'inline')")
+        assert sorted(s.rsplit("/", 1)[-1] for s in scripts) == ["actions.js", "app.js"]
         assert not [e for e in events if e.startswith("dialog")]
         shot(page, "xss")
+        for path, needle in (
+            ("/themes", "Theme <img src=x"),
+            ("/alerts", "alert example <img src=x"),
+            ("/articles?queue=", "Title <img src=x"),
+        ):
+            page.goto(url + path)
+            page.wait_for_load_state("load")
+            assert needle in page.inner_text("main"), path
+            assert page.evaluate("typeof window.__xss") == "undefined", path
+            assert page.locator("main a[href^='javascript']").count() == 0, path
+            shot(page, "xss-" + path.strip("/").split("?")[0])
+        themes = page.context.request.get(url + "/api/v1/themes").json()
+        page.goto(url + f"/themes/{themes[0]['id']}")
+        assert "Theme <img src=x" in page.inner_text("#theme-title")
+        page.wait_for_timeout(200)
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert not [e for e in events if e.startswith("dialog")]
         _clean(page, events)
