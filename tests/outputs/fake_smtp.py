@@ -33,7 +33,7 @@ class FakeSMTP:
 
             def handle(self) -> None:
                 self.reply("220 fake.local ESMTP")
-                mail_from, rcpts = "", []
+                mail_from, rcpts = "", list[str]()
                 while True:
                     raw = self.rfile.readline()
                     if not raw:
@@ -49,7 +49,7 @@ class FakeSMTP:
                         ok = (user, pw) == (fake.user, fake.password)
                         self.reply("235 2.7.0 ok" if ok else "535 5.7.8 bad credentials")
                     elif verb == "MAIL":
-                        mail_from, rcpts = line[10:].strip("<>"), []
+                        mail_from, rcpts = line[10:].strip("<>"), list[str]()
                         self.reply("250 ok")
                     elif verb == "RCPT":
                         if fake.rcpt_reply:

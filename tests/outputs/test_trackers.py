@@ -107,7 +107,12 @@ def test_files_a_new_issue_with_counts_authors_and_evidence(tmp_path: Path) -> N
         ws = make_workspace(tmp_path / "ws", gh_toml(srv.url))
         theme = seed_theme(ws)
         asked: list[float] = []
-        result = file_theme(ws, theme, "github", choose=lambda i, s: bool(asked.append(s)), env=ENV)
+
+        def choose(issue: Any, score: float) -> bool:
+            asked.append(score)
+            return True
+
+        result = file_theme(ws, theme, "github", choose=choose, env=ENV)
         assert result.created and result.issue.key == "#2" and asked == []
         body = gh.issues[2]["body"]
         assert "Unique authors: 4" in body and "Posts: 4" in body
@@ -199,7 +204,7 @@ def test_jira_search_create_comment_with_basic_auth_and_adf(tmp_path: Path) -> N
 
     def search(r: Request) -> Response:
         assert r.headers["authorization"] == basic
-        assert r.arg("jql", "").startswith('project = "PUL" AND statusCategory != Done')
+        assert (r.arg("jql") or "").startswith('project = "PUL" AND statusCategory != Done')
         doc = {
             "type": "doc",
             "version": 1,
