@@ -46,18 +46,32 @@ def load_items(
     context: object = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    links_only: bool = False,
 ) -> list[Item]:
-    """Posts matching ``query`` (all when None) in [since, until), with their labels."""
-    from earful.store.engage import label_map
+    """Posts matching ``query`` (all when None) in [since, until), with their labels.
 
-    parts = [f"({query})"] if query and query.strip() else []
-    if since is not None:  # the query language takes whole days; the exact cut is below
-        parts.append(f"since:{since.astimezone(UTC):%Y-%m-%d}")
-    if until is not None:
-        parts.append(f"until:{(until.astimezone(UTC) + timedelta(days=1)):%Y-%m-%d}")
+    One SQL statement bounded by time-ordered rowids reads the window; ``links_only`` keeps
+    only posts that may carry a link (a URL entity, "http" in the text, or an expanded link).
+    """
+    from earful.store.engage import has_table, label_map, window_posts
+
+    where, params = "1", []
+    if query and query.strip():
+        from earful.query import parse
+        from earful.store.sqlquery import compile_where
+
+        where, found = compile_where(parse(query), context)  # type: ignore[arg-type]
+        params = list(found)
+    if links_only:
+        where = f"({where}) AND (p.urls != '[]' OR p.text LIKE '%http%'"
+        if has_table(store.conn, "post_links"):
+            where += " OR p.rowid IN (SELECT post_rowid FROM post_links)"
+        where += ")"
+    since_ts = None if since is None else math.floor(since.timestamp())
+    until_ts = None if until is None else math.floor(until.timestamp()) + 1
     pairs = [
         (r, p)
-        for r, p in store.iter_posts(" ".join(parts) or None, context=context)
+        for r, p in window_posts(store.conn, where, params, since_ts, until_ts)
         if (since is None or p.created_at >= since) and (until is None or p.created_at < until)
     ]
     labels = label_map(store.conn, [r for r, _ in pairs])

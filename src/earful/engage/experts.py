@@ -112,7 +112,7 @@ def experts(
     own = all_own(own_handles(config))
     spam_posts: Counter[str] = Counter()
     all_posts: Counter[str] = Counter()
-    profile: dict[str, tuple[Author, str]] = {}
+    profile: dict[str, GraphRow] = {}
     authors: dict[tuple[str, str], str] = {}
     for row in rows:
         key = fold(row.handle or "")
@@ -120,10 +120,10 @@ def experts(
         all_posts[key] += 1
         if row.rowid in spam:
             spam_posts[key] += 1
-        profile[key] = (_author(row), row.source)
+        profile[key] = row
     excluded = set(own)
-    for key, (who, _src) in profile.items():
-        if is_bot(who) or spam_posts[key] * 2 > all_posts[key]:
+    for key, row in profile.items():
+        if is_bot(_author(row)) or spam_posts[key] * 2 > all_posts[key]:
             excluded.add(key)
     topic_posts: Counter[str] = Counter()
     networks: dict[str, set[str]] = {}
@@ -160,30 +160,40 @@ def experts(
     ranks = pagerank(graph.edges, graph.nodes, teleport or None)
     terms = topic_terms(topic)
     best = max((ranks.get(h, 0.0) for h in graph.nodes if h not in excluded), default=0.0)
-    order = sorted(ranks, key=lambda h: -ranks[h])
+    order = sorted(ranks, key=lambda h: (-round(ranks[h], 15), h))  # float ties: by handle
     position = {h: i + 1 for i, h in enumerate(h for h in order if h not in excluded)}
-    out = []
+    scored = []
     for handle in set(ranks) | set(topic_posts):
         if handle in excluded:
             continue
         n_topic = topic_posts.get(handle, 0)
-        inbound = graph.inbound.get(handle, Counter())
-        if n_topic == 0 and not inbound:
+        if n_topic == 0 and handle not in graph.inbound:
             continue
         prof = profile.get(handle)
-        author = prof[0] if prof else None
-        bio = author.bio if author else None
+        bio = prof.bio if prof else None
         is_pm = bool(bio and PM_BIO.search(bio))
         if peers_only and not (is_pm and n_topic > 0):
             continue
-        bio_tokens = set(tokens(bio or ""))
-        bio_hit = bool(terms & bio_tokens) if terms else bool(bio and n_topic)
+        bio_hit = bool(terms & set(tokens(bio or ""))) if terms else bool(bio and n_topic)
         parts = {
             "graph": math.sqrt(ranks.get(handle, 0.0) / best) if best > 0 else 0.0,
             "posts": min(1.0, math.log1p(n_topic) / math.log1p(20)),
             "bio": 1.0 if bio_hit else 0.0,
         }
         score = sum(WEIGHTS[k] * parts[k] for k in WEIGHTS)
+        shown = prof.handle if prof and prof.handle else handle
+        scored.append((-score, shown, handle, parts, bio_hit, is_pm))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    if limit is not None:
+        scored = scored[:limit]
+    order = sorted(ranks, key=lambda h: (-round(ranks[h], 15), h))  # float ties: by handle
+    position = {h: i + 1 for i, h in enumerate(h for h in order if h not in excluded)}
+    out = []
+    for neg, shown, handle, parts, bio_hit, is_pm in scored:
+        prof = profile.get(handle)
+        bio = prof.bio if prof else None
+        n_topic = topic_posts.get(handle, 0)
+        inbound = graph.inbound.get(handle, Counter())
         people = len(graph.people.get(handle, ()))
         reasons = []
         if inbound:
@@ -197,12 +207,12 @@ def experts(
             reasons.append("describes themselves as a product manager")
         out.append(
             Person(
-                handle=author.handle if author else handle,
+                handle=shown,
                 networks=tuple(sorted(networks.get(handle, ()))),
-                name=author.name if author else None,
+                name=prof.name if prof else None,
                 bio=bio,
-                followers=author.followers if author else None,
-                score=score,
+                followers=prof.followers if prof else None,
+                score=-neg,
                 pagerank=ranks.get(handle, 0.0),
                 topic_posts=n_topic,
                 inbound=dict(inbound),
@@ -212,8 +222,7 @@ def experts(
                 parts=parts,
             )
         )
-    out.sort(key=lambda p: (-p.score, p.handle))
-    return out[:limit] if limit is not None else out
+    return out
 
 
 def _compile(topic: str, context: object) -> tuple[str, list[object]]:

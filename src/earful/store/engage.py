@@ -9,8 +9,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from earful.store.migrations import migration
+
+if TYPE_CHECKING:
+    from earful.models import Post
 
 ENGAGE_SCHEMA = (
     """CREATE TABLE engage_queue (
@@ -322,3 +326,32 @@ def _keep_best(
     held = out.get(key)
     if held is None or (eff or 0.0) > (held[1] or 0.0):
         out[key] = (value, eff)
+
+
+def window_posts(
+    conn: sqlite3.Connection,
+    where: str,
+    params: Iterable[object],
+    since_ts: int | None,
+    until_ts: int | None,
+) -> list[tuple[int, Post]]:
+    """(rowid, post) of posts in [since_ts, until_ts) matching ``where``, oldest first.
+
+    One statement bounded by time-ordered rowids: the window costs, not the store.
+    """
+    from earful.store.posts import SELECT_POSTS, row_to_post
+
+    lo, hi = rowid_range(since_ts, until_ts)
+    sql = (
+        f"{SELECT_POSTS} WHERE p.rowid >= ? AND p.rowid < ? AND p.created_ts >= ?"
+        f" AND p.created_ts < ? AND ({where}) ORDER BY p.rowid"
+    )
+    bounds = [lo, hi, -_NO_LIMIT if since_ts is None else since_ts, until_ts or _NO_LIMIT]
+    return [(int(r[0]), row_to_post(r)) for r in conn.execute(sql, [*bounds, *params])]
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
