@@ -71,7 +71,12 @@ def browser_page() -> Iterator[tuple[Any, list[str]]]:
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.add_init_script(WATCH)
-            page.on("dialog", lambda d: (events.append("dialog " + d.message), d.dismiss()))
+
+            def on_dialog(dialog: Any) -> None:
+                events.append("dialog " + dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
             page.on(
                 "console",
                 lambda m: (
