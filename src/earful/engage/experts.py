@@ -160,8 +160,6 @@ def experts(
     ranks = pagerank(graph.edges, graph.nodes, teleport or None)
     terms = topic_terms(topic)
     best = max((ranks.get(h, 0.0) for h in graph.nodes if h not in excluded), default=0.0)
-    order = sorted(ranks, key=lambda h: (-round(ranks[h], 15), h))  # float ties: by handle
-    position = {h: i + 1 for i, h in enumerate(h for h in order if h not in excluded)}
     scored = []
     for handle in set(ranks) | set(topic_posts):
         if handle in excluded:
