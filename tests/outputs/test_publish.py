@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from connectors.fakes.server import FakeServer, Fault, Request, Response
-from earful.errors import AuthError, InputError
+from earful.errors import AuthError, ConnectorError, InputError
 from earful.outputs import publish
 from earful.outputs.publish import NotApproved
 from earful.store.engage import ledger, queue_states
@@ -240,3 +240,35 @@ def test_x_reply_and_clear_errors(tmp_path: Path) -> None:
             ws.store().upsert_posts([post("5", "pg", "acme?", source="hn")])
             publish.reply(ws, "hn:5", "hi", approved=True, env={})
         ws.close()
+
+
+def test_publishing_keeps_credentials_out_of_logs_errors_and_db(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+    import sqlite3
+
+    caplog.set_level(logging.DEBUG)
+    with FakeServer() as srv:
+        fake_bluesky(srv)
+        srv.route(
+            "POST",
+            "/xrpc/com.atproto.repo.createRecord",
+            lambda r: Response.json(
+                {"error": "InvalidRequest", "message": f"echo {r.headers.get('authorization')}"},
+                400,
+            ),
+        )
+        ws = bluesky_ws(tmp_path, srv.url)
+        with pytest.raises(ConnectorError) as info:
+            publish.post(ws, "bluesky", "hello", approved=True, env=BSKY_ENV)
+        root = ws.root
+        ws.close()
+    texts = [str(info.value), *(r.getMessage() for r in caplog.records)]
+    assert "HTTP 400" in texts[0]
+    assert not [t for t in texts if SECRET in t]
+    db = sqlite3.connect(root / "earful.db")
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        for row in db.execute(f'SELECT * FROM "{table}"'):
+            assert SECRET not in repr(row)
+    db.close()
