@@ -240,13 +240,15 @@ def watch(
     max_seconds: float | None = None,
     once: bool = False,
     on_change: Callable[[dict[tuple[str, str], WatchCounts]], None] | None = None,
+    after_round: Callable[[], None] | None = None,
 ) -> dict[tuple[str, str], WatchCounts]:
     """``earful watch``: poll each (watch, source) on its interval and keep streams open.
 
     Streams run in threads for sources that support them and have ``stream = true``; a dropped
     stream reconnects with jittered backoff. Returns when ``stop`` is set, after
     ``max_seconds``, or (``once``) after one poll of every job; pages already fetched are
-    committed, so stopping at any moment loses nothing.
+    committed, so stopping at any moment loses nothing. ``after_round`` runs after each pass
+    over the due jobs (the CLI labels new posts and sends due alerts there).
     """
     import time
 
@@ -293,6 +295,8 @@ def watch(
                 c.error = result.error
                 changed(counts)
                 due[job] = time.monotonic() + connector.interval
+            if after_round is not None:
+                after_round()
             if once:
                 break
             wait = min(due.values()) - time.monotonic()

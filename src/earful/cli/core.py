@@ -85,7 +85,9 @@ def import_(
         label_workspace(ws)
 
 
-def label_workspace(ws: Workspace, *, accurate: bool = False, everything: bool = False) -> None:
+def label_workspace(
+    ws: Workspace, *, accurate: bool = False, everything: bool = False, quiet: bool = False
+) -> None:
     """Label what needs labels in ``ws``, with a progress bar; prints a one-line summary."""
     from earful.cli.progress import byte_progress
     from earful.labelling import label_store
@@ -94,8 +96,8 @@ def label_workspace(ws: Workspace, *, accurate: bool = False, everything: bool =
         run = label_store(
             ws.store(), ws.config, accurate=accurate, everything=everything, progress=progress
         )
-    if run.labelled:
-        console().print(
+    if run.labelled and not quiet:
+        console(stderr=True).print(
             f"Labelled {run.labelled:,} posts in {run.seconds:.1f} s ({run.labeller} {run.version})"
         )
 

@@ -33,6 +33,9 @@ def sync(
     query: Annotated[
         str | None, typer.Option("--query", "-q", help="An ad-hoc query instead of watches.")
     ] = None,
+    label: Annotated[
+        bool, typer.Option("--label/--no-label", help="Label the new posts afterwards.")
+    ] = True,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -62,6 +65,10 @@ def sync(
                 escape(r.error or ""),
             )
         console().print(table)
+    if label and any(r.inserted or r.updated for r in results):
+        from earful.cli.core import label_workspace
+
+        label_workspace(ws, quiet=as_json)
     if any(r.error for r in results):
         raise typer.Exit(1)
 
@@ -75,6 +82,12 @@ def watch(
     once: Annotated[
         bool, typer.Option("--once", help="Poll every source once, then stop.")
     ] = False,
+    deliver: Annotated[
+        bool,
+        typer.Option(
+            "--deliver/--no-deliver", help="Label new posts and send due alerts and digests."
+        ),
+    ] = True,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Collect continuously: poll each source on its interval, keep streams open (Ctrl-C stops)."""
@@ -92,6 +105,15 @@ def watch(
             def show(counts: dict[tuple[str, str], WatchCounts]) -> None:
                 live.update(_counts_table(counts), refresh=True)
 
+            def after_round() -> None:
+                from datetime import UTC, datetime
+
+                from earful.labelling import label_store
+                from earful.outputs.delivery import deliver_due
+
+                label_store(ws.store(), ws.config)
+                deliver_due(ws, datetime.now(UTC))
+
             try:
                 counts = run_watch(
                     ws,
@@ -100,6 +122,7 @@ def watch(
                     max_seconds=max_seconds,
                     once=once,
                     on_change=show,
+                    after_round=after_round if deliver else None,
                 )
             except KeyboardInterrupt:
                 stop.set()
@@ -151,6 +174,10 @@ def sources(as_json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
         row["quota_unit"] = unit
         row["configured"] = name in ws.config.sources
         rows.append(row)
+    from earful.outputs.outbox import status as outbox_status
+
+    channels = outbox_status(ws.store(), ws.config)
+    rows += [{"source": f"channel:{c.channel}", **c.to_dict()} for c in channels]
     if as_json:
         print_json(rows)
         return
@@ -158,6 +185,8 @@ def sources(as_json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
         "source", "last success", "last error", "rate limit", "posts", "requests", "quota"
     )
     for row in rows:
+        if row["source"].startswith("channel:"):
+            continue
         rate = row.get("rate_limit") or {}
         reset = rate.get("reset_at")
         rate_text = (
@@ -177,3 +206,26 @@ def sources(as_json: JsonOpt = False, workspace: WorkspaceOpt = None) -> None:
             quota,
         )
     console().print(table)
+    if channels:
+        out = Table(
+            "delivery channel",
+            "kind",
+            "pending",
+            "sent",
+            "failed",
+            "dead",
+            "last sent",
+            "last error",
+        )
+        for c in channels:
+            out.add_row(
+                escape(c.channel),
+                c.kind,
+                str(c.pending),
+                str(c.sent),
+                str(c.failed),
+                str(c.dead),
+                c.last_sent_at or "never",
+                escape((c.last_error or "")[:120]),
+            )
+        console().print(out)
