@@ -67,9 +67,9 @@ def articles(
         from earful.query import QueryContext
 
         ctx = QueryContext.from_config(config)
-    items = load_items(store, topic, context=ctx, since=since, until=until)
+    items = load_items(store, topic, context=ctx, since=since, until=until, links_only=True)
     if expertise is None:
-        expertise = _expertise(store, config, topic)
+        expertise = _expertise(store, config, topic, ref, days)
     own = own_handles(config)
     stored = post_link_canonicals(store.conn, [i.rowid for i in items])
     shares: dict[str, dict[str, datetime]] = {}
@@ -108,12 +108,15 @@ def articles(
     return out[:limit] if limit is not None else out
 
 
-def _expertise(store: SQLiteStore, config: Config | None, topic: str | None) -> dict[str, float]:
+def _expertise(
+    store: SQLiteStore, config: Config | None, topic: str | None, ref: datetime, days: float
+) -> dict[str, float]:
+    """Expert scores on ``topic`` over the same window as the articles."""
     from earful.engage.experts import experts
     from earful.errors import InputError
 
     try:
-        people = experts(store, topic, config, limit=None)
+        people = experts(store, topic, config, now=ref, days=days, limit=None)
     except InputError:
         return {}
     return {fold(p.handle): p.score for p in people}

@@ -127,7 +127,7 @@ def _report(
     days: float,
 ) -> AccountReport:
     rows = store.conn.execute(
-        "SELECT source, id FROM posts WHERE source = ? AND lower(author_handle) = ?"
+        "SELECT source, id FROM posts WHERE source = ? AND author_handle = ?"
         " AND created_ts >= ? AND created_ts <= ? ORDER BY created_ts",
         (network, fold(handle), int(since.timestamp()), int(ref.timestamp())),
     ).fetchall()

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from earful.engage.common import reference_time
@@ -288,15 +287,17 @@ def _insight_items(store: SQLiteStore, config: Config | None, digest: Digest) ->
 
 
 def _daily(store: SQLiteStore, ref: datetime, days: int = 14) -> list[tuple[str, int]]:
+    from earful.store.engage import daily_counts
+
     start = (ref - timedelta(days=days - 1)).date()
-    counts: Counter[str] = Counter()
-    for _source, day, n in store.stats():
-        if start.isoformat() <= day <= ref.date().isoformat():
-            counts[day] += n
+    first = datetime.combine(start, datetime.min.time(), UTC)
+    end = datetime.combine(ref.date() + timedelta(days=1), datetime.min.time(), UTC)
+    counts = daily_counts(store.conn, int(first.timestamp()), int(end.timestamp()))
     out = []
     for i in range(days):
-        day = (start + timedelta(days=i)).isoformat()
-        out.append((day, counts.get(day, 0)))
+        day = start + timedelta(days=i)
+        index = int(datetime.combine(day, datetime.min.time(), UTC).timestamp()) // 86400
+        out.append((day.isoformat(), counts.get(index, 0)))
     return out
 
 

@@ -137,8 +137,8 @@ def roi(
             datetime.combine(date.fromisoformat(first), datetime.min.time(), UTC).timestamp()
         )
         sql = (
-            f"SELECT created_ts FROM posts WHERE lower(reply_to_handle) IN ({marks})"
-            f" AND (author_handle IS NULL OR lower(author_handle) NOT IN ({marks}))"
+            f"SELECT created_ts FROM posts WHERE reply_to_handle IN ({marks})"
+            f" AND (author_handle IS NULL OR author_handle NOT IN ({marks}))"
             " AND created_ts >= ? AND created_ts <= ?"
         )
         params = [*sorted(mine), *sorted(mine), start_ts, int(end.timestamp())]

@@ -217,7 +217,7 @@ def _answered_by_own(store: SQLiteStore, handles: set[str]) -> set[tuple[str, st
     marks = ",".join("?" * len(handles))
     rows = store.conn.execute(
         f"SELECT source, reply_to_id FROM posts WHERE reply_to_id IS NOT NULL"
-        f" AND lower(author_handle) IN ({marks})",
+        f" AND author_handle IN ({marks})",  # stored folded: the index applies
         sorted(handles),
     )
     return {(r[0], r[1]) for r in rows}

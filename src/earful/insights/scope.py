@@ -81,11 +81,13 @@ def load_scope(
     scope: Scope,
     *,
     feedback_only: bool = True,
+    rowids: Sequence[int] | None = None,
 ) -> list[FeedbackPost]:
-    """Posts of ``scope``: about the product, not spam, feedback types when labelled."""
+    """Posts of ``scope`` (among ``rowids`` when given): about the product, not spam,
+    feedback types when labelled."""
     ensure_schema(conn)
     product = resolve_product(config, scope.product)
-    posts = load_posts(conn, _ts(scope.since), _ts(scope.until))
+    posts = load_posts(conn, _ts(scope.since), _ts(scope.until), rowids)
     fields = label_fields(conn)
     typed = "type" in fields
     out = []

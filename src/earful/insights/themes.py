@@ -255,15 +255,18 @@ def theme_summaries(
     """Every active theme of ``scope`` with its numbers, biggest first."""
     scope = scope or Scope()
     conn = store.conn
-    posts = load_scope(conn, config, scope)
+    db.ensure_schema(conn)
+    themes = db.themes(conn, scope.key)
+    member = db.members(conn, [t.id for t in themes])
+    if not member:
+        return []
+    posts = load_scope(conn, config, scope, rowids=list(member))  # only the themes' posts
     by_row = {p.rowid: p for p in posts}
     meta = {
         r[0]: (r[1], r[2])
         for r in conn.execute("SELECT post_rowid, similarity, dup_of FROM theme_members")
     }
     out = []
-    themes = db.themes(conn, scope.key)
-    member = db.members(conn, [t.id for t in themes])
     groups: dict[int, list[FeedbackPost]] = {t.id: [] for t in themes}
     for rowid, t in member.items():
         if rowid in by_row:

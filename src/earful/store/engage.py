@@ -355,3 +355,13 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
     return row is not None
+
+
+def daily_counts(conn: sqlite3.Connection, since_ts: int, until_ts: int) -> dict[int, int]:
+    """Posts per UTC day index (``created_ts // 86400``) in [since_ts, until_ts), by index."""
+    rows = conn.execute(
+        "SELECT created_ts / 86400, count(*) FROM posts WHERE created_ts >= ? AND created_ts < ?"
+        " GROUP BY 1",
+        (since_ts, until_ts),
+    )
+    return {int(d): int(n) for d, n in rows}

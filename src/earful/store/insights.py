@@ -130,8 +130,8 @@ _LOAD = """
 SELECT p.rowid, p.source, p.id, p.created_ts, p.text, p.norm, p.url, p.lang,
        p.source || ':' || coalesce(p.author_id, p.author_handle, ''), a.followers, a.following,
        p.repost_of, p.author_handle
-FROM posts AS p LEFT JOIN authors AS a ON a.source = p.source AND a.id = p.author_id
-WHERE p.created_ts >= ? AND p.created_ts < ? {extra}
+FROM {source} LEFT JOIN authors AS a ON a.source = p.source AND a.id = p.author_id
+WHERE p.created_ts >= ? AND p.created_ts < ? AND p.rowid >= ? AND p.rowid < ?
 ORDER BY p.created_ts, p.rowid
 """
 
@@ -142,22 +142,32 @@ def load_posts(
     until_ts: int | None = None,
     rowids: Sequence[int] | None = None,
 ) -> list[FeedbackPost]:
-    """Posts created in [since, until) with their effective labels, oldest first."""
-    extra, params = "", [since_ts if since_ts is not None else -(2**62), until_ts or 2**62]
+    """Posts created in [since, until) with their effective labels, oldest first.
+
+    Without ``rowids`` the time window bounds the (time-ordered) rowids, so only the window is
+    read; with ``rowids`` the listed posts drive the query.
+    """
+    lo = -(2**62) if since_ts is None else max(since_ts, 0) << 20
+    hi = 2**62 if until_ts is None else (max(until_ts, 0) << 20) + 64
+    params = [since_ts if since_ts is not None else -(2**62), until_ts or 2**62, lo, hi]
+    source = "posts AS p"
+    label_where = "post_rowid BETWEEN ? AND ?"
     if rowids is not None:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS _insight_ids (rowid INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM _insight_ids")
         conn.executemany("INSERT OR IGNORE INTO _insight_ids VALUES (?)", ((r,) for r in rowids))
-        extra = "AND p.rowid IN (SELECT rowid FROM _insight_ids)"
+        source = "_insight_ids AS i JOIN posts AS p ON p.rowid = i.rowid"
+        label_where = (
+            "post_rowid IN (SELECT rowid FROM _insight_ids) AND post_rowid BETWEEN ? AND ?"
+        )
     posts: dict[int, FeedbackPost] = {}
-    for row in conn.execute(_LOAD.format(extra=extra), params):
+    for row in conn.execute(_LOAD.format(source=source), params):
         posts[row[0]] = FeedbackPost(*row)
     if not posts:
         return []
     lo, hi = min(posts), max(posts)
     for rowid, name, value in conn.execute(
-        "SELECT post_rowid, field, value FROM effective_labels WHERE post_rowid BETWEEN ? AND ?",
-        (lo, hi),
+        f"SELECT post_rowid, field, value FROM effective_labels WHERE {label_where}", (lo, hi)
     ):
         post = posts.get(rowid)
         if post is not None:
@@ -166,8 +176,22 @@ def load_posts(
 
 
 def label_fields(conn: sqlite3.Connection) -> set[str]:
-    """The label fields present in the store (tells whether labelling has run)."""
-    return {r[0] for r in conn.execute("SELECT DISTINCT field FROM effective_labels")}
+    """The label fields present in the store (tells whether labelling has run).
+
+    Walks the (field, ...) indexes of labels and corrections one distinct field at a time.
+    """
+    out: set[str] = set()
+    for table in ("labels", "corrections"):
+        last = ""
+        while True:
+            row = conn.execute(
+                f"SELECT field FROM {table} WHERE field > ? ORDER BY field LIMIT 1", (last,)
+            ).fetchone()
+            if row is None:
+                break
+            last = str(row[0])
+            out.add(last)
+    return out
 
 
 # -- themes ------------------------------------------------------------------------------------
