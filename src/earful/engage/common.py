@@ -53,7 +53,8 @@ def load_items(
     One SQL statement bounded by time-ordered rowids reads the window; ``links_only`` keeps
     only posts that may carry a link (a URL entity, "http" in the text, or an expanded link).
     """
-    from earful.store.engage import has_table, label_map, window_posts
+    from earful.store.engage import label_map
+    from earful.store.engage_reads import has_table, window_posts
 
     where, params = "1", []
     if query and query.strip():

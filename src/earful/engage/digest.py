@@ -287,7 +287,7 @@ def _insight_items(store: SQLiteStore, config: Config | None, digest: Digest) ->
 
 
 def _daily(store: SQLiteStore, ref: datetime, days: int = 14) -> list[tuple[str, int]]:
-    from earful.store.engage import daily_counts
+    from earful.store.engage_reads import daily_counts
 
     start = (ref - timedelta(days=days - 1)).date()
     first = datetime.combine(start, datetime.min.time(), UTC)

@@ -25,7 +25,7 @@ from earful.text import fold, tokens
 
 if TYPE_CHECKING:
     from earful.config import Config
-    from earful.store.engage import GraphRow
+    from earful.store.engage_reads import GraphRow
     from earful.store.sqlite import SQLiteStore
 
 WEIGHTS = {"graph": 0.6, "posts": 0.25, "bio": 0.15}
@@ -94,7 +94,7 @@ def experts(
     Reads the window's posts as plain rows (no :class:`Post` objects) and the topic's posts
     as rowids from SQL, so the cost grows with the window, not with the store.
     """
-    from earful.store.engage import field_labels, graph_rows, matching_rowids
+    from earful.store.engage_reads import field_labels, graph_rows, matching_rowids
 
     if context is None and config is not None:
         from earful.query import QueryContext
