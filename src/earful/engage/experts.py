@@ -92,9 +92,11 @@ def experts(
     """People ranked on ``topic`` (an Earful query; None: everything stored).
 
     Reads the window's posts as plain rows (no :class:`Post` objects) and the topic's posts
-    as rowids from SQL, so the cost grows with the window, not with the store.
+    as rowids from SQL, so the cost grows with the window, not with the store. The ranking is
+    kept in the store under the data watermark, so asking again before anything changed is
+    cheap.
     """
-    from earful.store.engage_reads import field_labels, graph_rows, matching_rowids
+    from earful.store.engage import config_key, remember
 
     if context is None and config is not None:
         from earful.query import QueryContext
@@ -103,6 +105,39 @@ def experts(
     since_ts = None
     if days is not None:
         since_ts = int((reference_time(store, now) - timedelta(days=days)).timestamp())
+    key = [topic, since_ts, limit, peers_only, config_key(config, context)]
+    return remember(
+        store.conn,
+        "experts",
+        key,
+        lambda: _rank(store, topic, config, since_ts, limit, context, peers_only),
+        lambda people: [_dump(p) for p in people],
+        lambda rows: [_load(r) for r in rows],
+    )
+
+
+def _dump(p: Person) -> dict[str, Any]:
+    return {name: getattr(p, name) for name in p.__slots__}
+
+
+def _load(row: dict[str, Any]) -> Person:
+    row = dict(row)
+    row["networks"] = tuple(row["networks"])
+    row["reasons"] = tuple(row["reasons"])
+    return Person(**row)
+
+
+def _rank(
+    store: SQLiteStore,
+    topic: str | None,
+    config: Config | None,
+    since_ts: int | None,
+    limit: int | None,
+    context: object,
+    peers_only: bool,
+) -> list[Person]:
+    from earful.store.engage_reads import field_labels, graph_rows, matching_rowids
+
     rows = [r for r in graph_rows(store.conn, since_ts, None) if r.handle]
     spam = {r for r, v in field_labels(store.conn, "spam", since_ts, None).items() if v == "true"}
     topical_rows = None

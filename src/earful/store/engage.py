@@ -6,11 +6,17 @@ Plain functions over a :class:`sqlite3.Connection`. Items are keyed by the post'
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from earful.store.migrations import migration
+
+T = TypeVar("T")
 
 ENGAGE_SCHEMA = (
     """CREATE TABLE engage_queue (
@@ -210,3 +216,117 @@ def link_meta(
         ):
             out.setdefault(str(canonical), (title, desc, site))
     return out
+
+
+# -- results cached under a data watermark ----------------------------------------------------
+
+
+@migration("0510_engage_cache")
+def create_result_cache(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE result_cache (
+            name TEXT NOT NULL,
+            key TEXT NOT NULL,
+            watermark TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (name, key)
+        ) WITHOUT ROWID"""
+    )
+
+
+_WATERMARK_PARTS = (
+    ("posts", "SELECT max(rowid), count(*) FROM posts"),
+    ("labels", "SELECT count(*), max(post_rowid) FROM labels"),
+    ("labellers", "SELECT labeller, version FROM labels ORDER BY labeller, version LIMIT 1"),
+    (
+        "labellers_last",
+        "SELECT labeller, version FROM labels ORDER BY labeller DESC, version DESC LIMIT 1",
+    ),
+    ("corrections", "SELECT count(*), max(created_at) FROM corrections"),
+    ("themes", "SELECT count(*), max(updated_at) FROM themes"),
+    ("members", "SELECT count(*), max(assigned_at), total(theme_id) FROM theme_members"),
+    ("edits", "SELECT max(id) FROM theme_edits"),
+)
+
+
+def data_watermark(conn: sqlite3.Connection) -> str:
+    """What cached results depend on, cheaply: a new or deleted post, a label run, a
+    correction, a theme run or edit each change it (every part reads an index or a small
+    table). An in-place edit of a stored post's text is seen at the next of these."""
+    parts = []
+    for name, sql in _WATERMARK_PARTS:
+        try:
+            row = conn.execute(sql).fetchone()
+        except sqlite3.OperationalError:  # table of a feature not installed
+            row = None
+        parts.append(f"{name}={row!r}")
+    return ";".join(parts)
+
+
+def cache_get(conn: sqlite3.Connection, name: str, key: str, watermark: str) -> str | None:
+    """The value stored for (name, key) when it was computed at ``watermark``, else None."""
+    try:
+        row = conn.execute(
+            "SELECT value FROM result_cache WHERE name = ? AND key = ? AND watermark = ?",
+            (name, key, watermark),
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else str(row[0])
+
+
+def cache_put(
+    conn: sqlite3.Connection, name: str, key: str, watermark: str, value: str, at: str
+) -> bool:
+    """Store a result; False (and nothing changed) when the database is busy or read-only.
+
+    Results of older watermarks under ``name`` are dropped with it.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    try:
+        conn.execute(
+            "DELETE FROM result_cache WHERE name = ? AND watermark != ?", (name, watermark)
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO result_cache (name, key, watermark, value, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (name, key, watermark, value, at),
+        )
+    except sqlite3.Error:
+        conn.execute("ROLLBACK")
+        return False
+    conn.execute("COMMIT")
+    return True
+
+
+def remember(
+    conn: sqlite3.Connection,
+    name: str,
+    key: object,
+    compute: Callable[[], T],
+    dump: Callable[[T], object],
+    load: Callable[[Any], T],
+) -> T:
+    """``compute()``, or the result stored for (``name``, ``key``) at the current watermark.
+
+    ``dump`` turns the result into JSON-able data and ``load`` turns that back; ``key`` is any
+    JSON-able value. A store that cannot be written (busy, read-only) just recomputes.
+    """
+    mark = data_watermark(conn)
+    text_key = json.dumps(key, sort_keys=True, default=str)
+    hit = cache_get(conn, name, text_key, mark)
+    if hit is not None:
+        return load(json.loads(hit))
+    value = compute()
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    cache_put(conn, name, text_key, mark, json.dumps(dump(value), ensure_ascii=False), at)
+    return value
+
+
+def config_key(*parts: object) -> str:
+    """A short stable digest of configuration objects (their repr) for cache keys."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
