@@ -129,3 +129,30 @@ def test_same_words_from_different_people_are_separate_voices() -> None:
         ),
     ]
     assert find_duplicates(near) == {1: 1, 2: 1}
+
+
+def test_summaries_are_cached_until_posts_labels_or_edits_change(ws: Ws) -> None:
+    start = END - timedelta(days=20)
+    for t in ("sync", "darkmode"):
+        ws.add(spread(t, 8, start, 10, "a"))
+    update_themes(ws.store, ws.config, SCOPE, min_size=3)
+    first = theme_summaries(ws.store, ws.config, SCOPE)
+    assert theme_summaries(ws.store, ws.config, SCOPE) == first  # served from the cache
+    target = first[0].id
+    rename_theme(ws.store, target, "Calendar woes")  # same second as the run: still seen
+    names = {t.id: t.label for t in theme_summaries(ws.store, ws.config, SCOPE)}
+    assert names[target] == "Calendar woes"
+    extra = [post("sync", END - timedelta(days=1), f"late{i}", n=i) for i in range(3)]
+    ws.add(extra)
+    update_themes(ws.store, ws.config, SCOPE, min_size=3)
+    members = {m for t in theme_summaries(ws.store, ws.config, SCOPE) for m in t.member_ids}
+    assert {f"x:{i['id']}" for i in extra} <= members
+    rows = []
+    for item in extra:  # the labeller relabels in place: same number of label rows
+        rowid = ws.store.post_rowid("x", str(item["id"]))
+        assert rowid is not None
+        fields = [("sentiment", "positive", 0.9), ("type", "bug", 0.9), ("spam", "false", 0.9)]
+        rows.append((rowid, 0, [*fields, ("relevant:Widgety", "true", 0.9)]))
+    ws.store.write_labels("test", "1", rows)
+    summaries = theme_summaries(ws.store, ws.config, SCOPE)
+    assert sum(t.sentiment.get("positive", 0) for t in summaries) == 3

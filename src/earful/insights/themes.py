@@ -252,10 +252,36 @@ def theme_summaries(
     *,
     examples: int = 3,
 ) -> list[ThemeSummary]:
-    """Every active theme of ``scope`` with its numbers, biggest first."""
+    """Every active theme of ``scope`` with its numbers, biggest first.
+
+    Kept in the store under the data watermark (posts, labels, corrections, theme runs and
+    edits), so the digest and the dashboard read it again cheaply.
+    """
+    from earful.store.engage import config_key, remember
+
     scope = scope or Scope()
+    db.ensure_schema(store.conn)
+    key = [scope.product, scope.since, scope.until, examples, config_key(config)]
+    return remember(
+        store.conn,
+        "theme_summaries",
+        key,
+        lambda: _summaries(store, config, scope, examples),
+        lambda found: [t.to_dict() for t in found],
+        lambda rows: [_summary_from(r) for r in rows],
+    )
+
+
+def _summary_from(row: dict[str, Any]) -> ThemeSummary:
+    row = dict(row)
+    row["member_ids"] = row.pop("members")
+    return ThemeSummary(**row)
+
+
+def _summaries(
+    store: SQLiteStore, config: Config, scope: Scope, examples: int
+) -> list[ThemeSummary]:
     conn = store.conn
-    db.ensure_schema(conn)
     themes = db.themes(conn, scope.key)
     member = db.members(conn, [t.id for t in themes])
     if not member:

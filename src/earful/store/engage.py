@@ -243,6 +243,7 @@ _WATERMARK_PARTS = (
         "labellers_last",
         "SELECT labeller, version FROM labels ORDER BY labeller DESC, version DESC LIMIT 1",
     ),
+    ("label_state", "SELECT count(*), max(labelled_at), total(post_rev) FROM label_state"),
     ("corrections", "SELECT count(*), max(created_at) FROM corrections"),
     ("themes", "SELECT count(*), max(updated_at) FROM themes"),
     ("members", "SELECT count(*), max(assigned_at), total(theme_id) FROM theme_members"),
@@ -251,9 +252,10 @@ _WATERMARK_PARTS = (
 
 
 def data_watermark(conn: sqlite3.Connection) -> str:
-    """What cached results depend on, cheaply: a new or deleted post, a label run, a
-    correction, a theme run or edit each change it (every part reads an index or a small
-    table). An in-place edit of a stored post's text is seen at the next of these."""
+    """What cached results depend on, cheaply: a new or deleted post, a label run (also one
+    that relabels edited posts), a correction, a theme run or edit each change it (every part
+    reads an index or a small table). An in-place edit of a stored post in an unlabelled store
+    is seen at the next of these."""
     parts = []
     for name, sql in _WATERMARK_PARTS:
         try:
