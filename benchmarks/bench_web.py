@@ -7,7 +7,16 @@ earful.importers.import_file; serves it with uvicorn in a child process (as `ear
 does); then drives it with an asyncio httpx load generator — ``--clients`` connections each
 sending its next request as soon as the last one answers — first at search (a rotation of
 queries, 50 results each, with labels and links), then at Today (the digest). Prints one JSON
-object with p50/p95/p99 latencies and requests per second for each; the goal is p95 ≤ 200 ms.
+object with p50/p95/p99 latencies and requests per second for each, and the 1-minute load
+average before and after each run; the goal is p95 ≤ 200 ms.
+
+Compare configurations in one run with ``--variant NAME:WORKERS[:SRC]`` (repeatable): WORKERS
+uvicorn processes, and SRC an optional ``src`` folder of another checkout put first on the
+server's PYTHONPATH (e.g. a ``git worktree`` of an older commit)::
+
+    git worktree add /tmp/earful-old HEAD~3
+    .venv/bin/python benchmarks/bench_web.py --n 100000 --seconds 15 \
+        --variant old:1:/tmp/earful-old/src --variant one:1 --variant two:2
 """
 
 from __future__ import annotations
@@ -122,30 +131,30 @@ async def load(base: str, paths: list[str], clients: int, seconds: float) -> dic
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--workdir", type=Path, default=Path("bench-output/web"))
-    args = parser.parse_args()
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    root = build(args.workdir, args.n)
+def run_variant(
+    root: Path, workers: int, src: str | None, clients: int, seconds: float
+) -> dict[str, object]:
     port = free_port()
     code = (
         "import sys; from earful.web.server import serve; "
+        "serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), workers=int(sys.argv[3]))"
+        if workers > 1
+        else "import sys; from earful.web.server import serve; "
         "serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]))"
     )
+    env = {**os.environ, "EARFUL_TOKEN": ""}
+    if src:
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     server = subprocess.Popen(
-        [sys.executable, "-c", code, str(root), str(port)],
+        [sys.executable, "-c", code, str(root), str(port), str(workers)],
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "EARFUL_TOKEN": ""},
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
 
-        for _ in range(300):
+        for _ in range(600):
             try:
                 httpx.get(base + "/api/v1/sources", timeout=2)
                 break
@@ -153,18 +162,44 @@ def main() -> None:
                 time.sleep(0.1)
         search = [f"/api/v1/posts?q={quote(q)}&limit=50" for q in QUERIES]
         today = ["/api/v1/digest?minutes=10"]
-        for path in [*search, *today]:  # warm caches once
-            httpx.get(base + path, timeout=600)
-        result = {
-            "posts": args.n,
-            "clients": args.clients,
-            "seconds": args.seconds,
-            "search": asyncio.run(load(base, search, args.clients, args.seconds)),
-            "today": asyncio.run(load(base, today, args.clients, args.seconds)),
-        }
+        for _ in range(max(1, workers) * 2):  # warm each worker's caches
+            for path in [*search, *today]:
+                httpx.get(base + path, timeout=600)
+        out: dict[str, object] = {"workers": workers, "src": src}
+        for name, paths in (("search", search), ("today", today)):
+            before = os.getloadavg()[0]
+            stats: dict[str, object] = dict(asyncio.run(load(base, paths, clients, seconds)))
+            stats["load_before"] = round(before, 2)
+            stats["load_after"] = round(os.getloadavg()[0], 2)
+            out[name] = stats
+        return out
     finally:
         server.terminate()
-        server.wait(10)
+        server.wait(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--workdir", type=Path, default=Path("bench-output/web"))
+    parser.add_argument(
+        "--variant", action="append", help="NAME:WORKERS[:SRC], repeatable (default: one worker)"
+    )
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    root = build(args.workdir, args.n)
+    result: dict[str, object] = {
+        "posts": args.n,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+    }
+    for spec in args.variant or ["default:1"]:
+        name, _, rest = spec.partition(":")
+        workers, _, src = (rest or "1").partition(":")
+        result[name] = run_variant(root, int(workers), src or None, args.clients, args.seconds)
     print(json.dumps(result, indent=2))
 
 

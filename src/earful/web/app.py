@@ -15,11 +15,14 @@ if TYPE_CHECKING:
 HERE = Path(__file__).parent
 
 
-def create_app(workspace: str | Path | Workspace, *, token: str | None = None) -> FastAPI:
+def create_app(
+    workspace: str | Path | Workspace, *, token: str | None = None, warm: bool = True
+) -> FastAPI:
     """The dashboard and REST API over ``workspace`` (a folder or an open :class:`Workspace`).
 
     With ``token`` every request must authenticate (Bearer header or login cookie); without
-    one the app answers loopback clients only.
+    one the app answers loopback clients only. ``warm`` computes Today's digest in the
+    background at startup.
     """
     from fastapi import FastAPI
     from fastapi.staticfiles import StaticFiles
@@ -28,7 +31,7 @@ def create_app(workspace: str | Path | Workspace, *, token: str | None = None) -
     from earful.web import errors, pages, pages_more
     from earful.web.api import api_router
     from earful.web.deps import WebState
-    from earful.web.security import Guard, make_middleware
+    from earful.web.security import Guard, GuardMiddleware
     from earful.workspace import Workspace
 
     if token is not None and len(token) < 16:
@@ -38,6 +41,10 @@ def create_app(workspace: str | Path | Workspace, *, token: str | None = None) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            from earful.web.views import DIGEST_TTL, digest
+
+            state.warm("digest:10.0", DIGEST_TTL, lambda: digest(state))
         yield
         state.close()
 
@@ -51,10 +58,26 @@ def create_app(workspace: str | Path | Workspace, *, token: str | None = None) -
         lifespan=lifespan,
     )
     app.state.earful = state
-    app.middleware("http")(make_middleware(state.guard))
+    app.add_middleware(GuardMiddleware, guard=state.guard)
     errors.install(app)
     app.include_router(api_router())
     app.include_router(pages.router())
     app.include_router(pages_more.router())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
+
+
+WORKSPACE_ENV = "EARFUL_WORKSPACE"
+
+
+def factory() -> FastAPI:
+    """``uvicorn --factory earful.web.app:factory``: the app over ``$EARFUL_WORKSPACE`` (token
+    from ``$EARFUL_TOKEN``), so that uvicorn can start several worker processes."""
+    import os
+
+    from earful.errors import ConfigError
+
+    root = os.environ.get(WORKSPACE_ENV)
+    if not root:
+        raise ConfigError(WORKSPACE_ENV, "set it to the workspace folder to serve")
+    return create_app(root, token=os.environ.get("EARFUL_TOKEN") or None)

@@ -7,9 +7,11 @@ transactions are serialized by its lock). Tests may override :func:`get_state`.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     from earful.workspace import Workspace
 
 
+log = logging.getLogger(__name__)
+
+
 class WebState:
     def __init__(self, workspace: Workspace, guard: Guard) -> None:
         self.workspace = workspace
@@ -28,20 +33,74 @@ class WebState:
         self._readers: list[SQLiteStore] = []
         self._lock = threading.Lock()
         self._context: Any = None
-        self._cache: dict[str, tuple[float, Any]] = {}
+        self._cache: dict[str, tuple[float, int, Any]] = {}
+        self._computing: dict[str, threading.Lock] = {}
+        self._refreshing: set[str] = set()
+        self._generation = 0
+        self._pool: ThreadPoolExecutor | None = None
 
     def cached(self, key: str, ttl: float, compute: Callable[[], Any]) -> Any:
-        """``compute()``, reused for ``ttl`` seconds or until the next :meth:`changed`."""
-        now = time.monotonic()
+        """``compute()``, reused until the next :meth:`changed`; after ``ttl`` seconds the old
+        value is still served while one background thread computes the new one. Concurrent
+        misses of one key compute it once."""
         hit = self._cache.get(key)
-        if hit is not None and now - hit[0] < ttl:
-            return hit[1]
+        if hit is not None and hit[1] == self._generation:
+            if time.monotonic() - hit[0] >= ttl:
+                self._refresh_later(key, compute)
+            return hit[2]
+        with self._lock:
+            lock = self._computing.setdefault(key, threading.Lock())
+        with lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[1] == self._generation:
+                return hit[2]
+            return self._compute(key, compute)
+
+    def _compute(self, key: str, compute: Callable[[], Any]) -> Any:
+        generation = self._generation
         value = compute()
-        self._cache[key] = (now, value)
+        if generation == self._generation:  # no write happened meanwhile
+            self._cache[key] = (time.monotonic(), generation, value)
         return value
+
+    def _refresh_later(self, key: str, compute: Callable[[], Any]) -> None:
+        with self._lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+
+        def run() -> None:
+            try:
+                self._compute(key, compute)
+            except Exception:  # the stale value stays; the next request retries
+                log.warning("refreshing %s failed", key, exc_info=True)
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+
+        self._background().submit(run)
+
+    def _background(self) -> ThreadPoolExecutor:
+        """One thread (so one read connection) for warming and refreshing caches."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="earful-cache")
+            return self._pool
+
+    def warm(self, key: str, ttl: float, compute: Callable[[], Any]) -> Future[Any]:
+        """Compute a cached value in the background (at startup)."""
+
+        def run() -> None:
+            try:
+                self.cached(key, ttl, compute)
+            except Exception:
+                log.warning("warming %s failed", key, exc_info=True)
+
+        return self._background().submit(run)
 
     def changed(self) -> None:
         """Forget cached results after a write."""
+        self._generation += 1
         self._cache.clear()
 
     def writer(self) -> SQLiteStore:
@@ -73,6 +132,8 @@ class WebState:
         self.changed()
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             for store in self._readers:
                 store.close()

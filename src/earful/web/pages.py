@@ -79,15 +79,10 @@ def router() -> APIRouter:
 
     @r.get("/today")
     def today_page(request: Request, state: State) -> Response:
-        from earful.engage.digest import build_digest
         from earful.engage.ledger import roi
 
         store = state.reader()
-        from earful.web.api.engage import DIGEST_TTL
-
-        digest = state.cached(
-            "digest:10.0", DIGEST_TTL, lambda: build_digest(store, state.workspace.config).to_dict()
-        )
+        digest = views.digest(state)
         weeks = [w.to_dict() for w in roi(store, state.workspace.config, weeks=4)]
         return render(request, "today.html", digest=digest, weeks=weeks, title="Today")
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "earful_session"
 CSRF_COOKIE = "earful_csrf"
@@ -110,28 +110,51 @@ def _deny(request: Request, status: int, message: str) -> Response:
     return PlainTextResponse(message, status_code=status)
 
 
-Handler = Callable[["Request"], Awaitable["Response"]]
+class GuardMiddleware:
+    """Plain ASGI middleware enforcing :class:`Guard` and adding the security headers.
 
+    (Starlette's ``BaseHTTPMiddleware`` runs every request through an extra task and memory
+    stream; this one only wraps ``send``.)
+    """
 
-def make_middleware(guard: Guard) -> Callable[[Request, Handler], Awaitable[Response]]:
-    """The HTTP middleware enforcing :class:`Guard` and adding the security headers."""
+    def __init__(self, app: ASGIApp, guard: Guard) -> None:
+        self.app = app
+        self.guard = guard
 
-    async def middleware(request: Request, call_next: Handler) -> Response:
-        response = await _check(request, call_next)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("cache-control", "no-store")
-        if request.state.set_csrf:
-            response.set_cookie(
-                CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict", path="/"
-            )
-        return response
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from starlette.requests import Request
 
-    async def _check(request: Request, call_next: Handler) -> Response:
+        request = Request(scope)
         csrf = request.cookies.get(CSRF_COOKIE)
-        request.state.set_csrf = not csrf
         request.state.csrf = csrf or secrets.token_urlsafe(32)
+        extra: list[tuple[bytes, bytes]] = [
+            (name.encode(), value.encode()) for name, value in HEADERS.items()
+        ]
+        if not request.url.path.startswith("/static/"):
+            extra.append((b"cache-control", b"no-store"))
+        if not csrf:
+            cookie = f"{CSRF_COOKIE}={request.state.csrf}; HttpOnly; Path=/; SameSite=strict"
+            extra.append((b"set-cookie", cookie.encode()))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                have = {k.lower() for k, _v in headers}
+                headers += [(k, v) for k, v in extra if k == b"set-cookie" or k not in have]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        denied = self._check(request)
+        if denied is not None:
+            await denied(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+    def _check(self, request: Request) -> Response | None:
+        guard = self.guard
         if not guard.needs_login and not host_allowed(request):
             return _deny(request, 403, "this server answers loopback clients only")
         path = request.url.path
@@ -144,6 +167,4 @@ def make_middleware(guard: Guard) -> Callable[[Request, Handler], Awaitable[Resp
                 return _deny(request, 403, "cross-origin request refused")
             if not by_bearer and path not in FORM_PATHS and not csrf_ok(request):
                 return _deny(request, 403, "missing or wrong CSRF token")
-        return await call_next(request)
-
-    return middleware
+        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from earful.errors import ConfigError
 
@@ -35,11 +35,30 @@ def token_for(host: str, environ: dict[str, str] | None = None) -> str | None:
     return token
 
 
-def serve(workspace: str | Path | Workspace, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the dashboard until interrupted."""
+def serve(
+    workspace: str | Path | Workspace,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+) -> None:
+    """Serve the dashboard until interrupted; ``workers`` > 1 starts that many processes
+    (through :func:`earful.web.app.factory`), each with its own read connections and cache."""
     import uvicorn
 
-    from earful.web.app import create_app
+    from earful.web.app import WORKSPACE_ENV, create_app
 
-    app = create_app(workspace, token=token_for(host))
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, server_header=False)
+    token = token_for(host)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "access_log": False,
+        "server_header": False,
+    }
+    if workers <= 1:
+        uvicorn.run(create_app(workspace, token=token), **options)
+        return
+    root = workspace if isinstance(workspace, str | Path) else workspace.root
+    os.environ[WORKSPACE_ENV] = str(Path(root).resolve())
+    uvicorn.run("earful.web.app:factory", factory=True, workers=workers, **options)

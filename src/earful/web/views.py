@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from earful.web import data
 from earful.web.schemas import (
@@ -23,6 +23,21 @@ if TYPE_CHECKING:
     from earful.models import Post
     from earful.store.sqlite import SQLiteStore
     from earful.web.deps import WebState
+
+
+DIGEST_TTL = 300.0  # seconds before a digest is recomputed (in the background); writes reset it
+
+
+def digest(state: WebState, minutes: float = 10.0) -> dict[str, Any]:
+    """Today's plan (:func:`earful.engage.digest.build_digest`), cached."""
+    from earful.engage.digest import build_digest
+
+    def compute() -> dict[str, Any]:
+        plan = build_digest(state.reader(), state.workspace.config, minutes=minutes)
+        return plan.to_dict()
+
+    result: dict[str, Any] = state.cached(f"digest:{float(minutes)}", DIGEST_TTL, compute)
+    return result
 
 
 def post_out(

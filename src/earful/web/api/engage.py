@@ -11,7 +11,6 @@ from earful.web.deps import WebState, get_state
 
 router = APIRouter(tags=["engage"])
 State = Annotated[WebState, Depends(get_state)]
-DIGEST_TTL = 300.0  # seconds a digest is reused; any triage action through the app resets it
 
 
 class QueueStateIn(BaseModel):
@@ -31,14 +30,9 @@ class LedgerIn(BaseModel):
 
 @router.get("/digest", summary="Today: the time-boxed plan")
 def digest(state: State, minutes: Annotated[float, Query(ge=1, le=240)] = 10.0) -> dict[str, Any]:
-    from earful.engage.digest import build_digest
+    from earful.web.views import digest as today
 
-    result: dict[str, Any] = state.cached(
-        f"digest:{minutes}",
-        DIGEST_TTL,
-        lambda: build_digest(state.reader(), state.workspace.config, minutes=minutes).to_dict(),
-    )
-    return result
+    return today(state, minutes)
 
 
 @router.get("/queue", summary="The answer queue (questions and leads), ranked")
