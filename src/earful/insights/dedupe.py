@@ -22,6 +22,7 @@ _RT = re.compile(r"^\s*RT\s+@")
 _PRIME = (1 << 61) - 1
 _PERMS = 32
 _BANDS = 8
+_EXACT_UP_TO = 40  # an author with this many posts or fewer is compared pair by pair
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ def find_duplicates(items: Sequence[DupItem], threshold: float = 0.8) -> dict[in
     by_native = {(it.source, it.native_id): i for i, it in enumerate(items)}
     exact: dict[tuple[str, str], int] = {}
     anyone: dict[str, int] = {}
-    shingle_sets: list[set[int]] = []
+    token_lists: list[list[str]] = []
     for i, it in enumerate(items):
         if it.repost_of is not None and (it.source, it.repost_of) in by_native:
             uf.union(by_native[(it.source, it.repost_of)], i)
@@ -80,33 +81,67 @@ def find_duplicates(items: Sequence[DupItem], threshold: float = 0.8) -> dict[in
                 uf.union(exact[(it.author, joined)], i)
             else:
                 exact[(it.author, joined)] = i
-        shingle_sets.append(_shingles(toks))
+        token_lists.append(toks)
+    posts_by: dict[str, int] = {}
+    for it in items:
+        posts_by[it.author] = posts_by.get(it.author, 0) + 1
+    # near-duplicates are only looked for within one author's posts: skip the rest
+    shingle_sets = [
+        _shingles(toks) if posts_by[it.author] > 1 else set()
+        for it, toks in zip(items, token_lists, strict=True)
+    ]
     _near(shingle_sets, [it.author for it in items], uf, threshold)
     return {it.key: items[uf.find(i)].key for i, it in enumerate(items)}
 
 
 def _near(sets: list[set[int]], authors: list[str], uf: _UnionFind, threshold: float) -> None:
+    """Union same-author posts whose shingle sets are at least ``threshold`` similar.
+
+    Near-duplicates are only looked for within one author's posts, so most authors (a few
+    posts each) are compared exactly, pair by pair; prolific authors go through MinHash LSH.
+    """
+    by_author: dict[str, list[int]] = {}
+    for i, s in enumerate(sets):
+        if len(s) >= 3:  # too short to call a near-duplicate on shingles alone
+            by_author.setdefault(authors[i], []).append(i)
+    for group in by_author.values():
+        if len(group) < 2:
+            continue
+        if len(group) <= _EXACT_UP_TO:
+            _pairs(group, sets, uf, threshold)
+        else:
+            _lsh(group, sets, uf, threshold)
+
+
+def _similar(x: set[int], y: set[int], threshold: float) -> bool:
+    inter = len(x & y)
+    return inter / (len(x) + len(y) - inter) >= threshold
+
+
+def _pairs(group: list[int], sets: list[set[int]], uf: _UnionFind, threshold: float) -> None:
+    for k, i in enumerate(group):
+        for j in group[k + 1 :]:
+            if uf.find(i) != uf.find(j) and _similar(sets[i], sets[j], threshold):
+                uf.union(i, j)
+
+
+def _lsh(group: list[int], sets: list[set[int]], uf: _UnionFind, threshold: float) -> None:
     rng = np.random.default_rng(12345)
     a = rng.integers(1, _PRIME, size=_PERMS, dtype=np.uint64)
     b = rng.integers(0, _PRIME, size=_PERMS, dtype=np.uint64)
     rows = _PERMS // _BANDS
-    buckets: dict[tuple[str, int, bytes], list[int]] = {}
-    for i, s in enumerate(sets):
-        if len(s) < 3:  # too short to call a near-duplicate on shingles alone
-            continue
+    buckets: dict[tuple[int, bytes], list[int]] = {}
+    for i in group:
+        s = sets[i]
         x = np.fromiter(s, dtype=np.uint64, count=len(s))
         # (a*x + b) mod 2^64 is a fine universal hash family for shingle ids
         sig = ((np.outer(a, x) + b[:, None]) >> np.uint64(16)).min(axis=1)
         for band in range(_BANDS):
-            key = (authors[i], band, sig[band * rows : (band + 1) * rows].tobytes())
-            buckets.setdefault(key, []).append(i)
-    for group in buckets.values():
-        if len(group) < 2:
+            buckets.setdefault((band, sig[band * rows : (band + 1) * rows].tobytes()), []).append(i)
+    for members in buckets.values():
+        if len(members) < 2:
             continue
-        head = group[0]
-        for j in group[1:64]:
-            if uf.find(head) == uf.find(j):
-                continue
-            inter = len(sets[head] & sets[j])
-            if inter / (len(sets[head]) + len(sets[j]) - inter) >= threshold:
+        head = members[0]
+        for j in members[1:64]:
+            if uf.find(head) != uf.find(j) and _similar(sets[head], sets[j], threshold):
                 uf.union(head, j)

@@ -10,11 +10,12 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from earful.config import Config, Product
 from earful.errors import InputError
 from earful.store.insights import FeedbackPost, ensure_schema, label_fields, load_posts
-from earful.text import fold, normalize
+from earful.text import fold, fold_text, normalize
 
 FEEDBACK_TYPES = frozenset({"bug", "feature_request", "complaint", "praise"})
 
@@ -47,13 +48,20 @@ def _ts(value: datetime | None) -> int | None:
 
 
 def mentions_name(post: FeedbackPost, names: Sequence[str]) -> bool:
+    needles = _needles(tuple(names))
+    if not needles:
+        return False
     text = f" {post.norm} "
-    hashtags = " ".join(post.text.split())
-    return any(
-        f" {normalize(n)} " in text or fold(n).lstrip("#@") in fold(hashtags)
-        for n in names
-        if normalize(n)
-    )
+    if any(phrase in text for phrase, _bare in needles):
+        return True
+    hashtags = fold_text(" ".join(post.text.split()))
+    return any(bare in hashtags for _phrase, bare in needles)
+
+
+@lru_cache(maxsize=256)
+def _needles(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(" normalized name ", folded bare name) for each name that has tokens."""
+    return tuple((f" {normalize(n)} ", fold(n).lstrip("#@")) for n in names if normalize(n))
 
 
 def is_credible(post: FeedbackPost, own_handles: frozenset[str] = frozenset()) -> bool:

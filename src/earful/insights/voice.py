@@ -51,7 +51,28 @@ def share_of_voice(
     until: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Rows (brand, source, week) with volume, share within (source, week), authors, sentiment
-    and top themes; near-duplicates count once and spam is left out."""
+    and top themes; near-duplicates count once and spam is left out. Kept in the store under
+    the data watermark, so asking again before anything changed is cheap."""
+    from earful.store.engage import config_key, remember
+
+    db.ensure_schema(store.conn)
+    return remember(
+        store.conn,
+        "voice",
+        [product, since, until, config_key(config)],
+        lambda: _voice(store, config, product, since, until),
+        lambda rows: rows,
+        lambda rows: list(rows),
+    )
+
+
+def _voice(
+    store: SQLiteStore,
+    config: Config,
+    product: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> list[dict[str, Any]]:
     conn = store.conn
     db.ensure_schema(conn)
     main = resolve_product(config, product) if product else (config.products or (None,))[0]
