@@ -199,7 +199,7 @@ def _compile(spec: ProductSpec) -> _Compiled:
     alt = _alt(names)
     mention = re.compile(rf"(?<![\w@#])(?:{alt})(?!\w)", re.IGNORECASE)
     squashed = _alt([n.replace(" ", "") for n in names])
-    tagged = re.compile(rf"[@#](?:{squashed})(?:app|hq|support|help)?\b", re.IGNORECASE)
+    tagged = re.compile(rf"[@#$](?:{squashed})(?:app|hq|support|help)?\b", re.IGNORECASE)
     cased = [n for n in names if n != n.lower()]
     exact = re.compile(rf"(?<![\w@#])(?:{_alt(cased)})(?!\w)") if cased else None
     name_words = {w for n in names for w in _words(n)}
@@ -218,6 +218,11 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / max(len(a | b), 1)
 
 
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in ".!?:\n\"'(" or before.endswith(("RT", "-"))
+
+
 def mentions(text: str, spec: ProductSpec) -> bool:
     c = _compile(spec)
     return c.mention.search(text) is not None or c.tagged.search(text) is not None
@@ -234,9 +239,14 @@ def relevance(text: str, spec: ProductSpec) -> tuple[bool, float]:
     if tagged:
         logit += 2.0
     if c.exact_case is not None:
-        logit += 0.75 if c.exact_case.search(text) else -0.75
+        # the configured capitalisation counts only where a sentence does not start anyway
+        cased = any(not _sentence_start(text, m.start()) for m in c.exact_case.finditer(text))
+        if cased:
+            logit += 1.0
+        elif not c.exact_case.search(text):
+            logit -= 0.5
     logit += 1.0 * min(len(words & c.context), 3)
-    logit += 0.6 * min(len(words & TECH_CONTEXT), 3)
+    logit += 0.75 * min(len(words & TECH_CONTEXT), 3)
     if c.competitors is not None and c.competitors.search(text):
         logit += 1.25
     if c.positives and c.negatives:
