@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from earful.insights.embed import Vectors, content_tokens
+from earful.insights.embed import Vectors, content_tokens, native_threads
 
 Labels = npt.NDArray[np.int64]
 
@@ -35,7 +35,8 @@ def cluster(
         )
     else:
         km = KMeans(n_clusters=k0, random_state=seed, n_init=2, max_iter=100)
-    fine = km.fit_predict(vectors)
+    with native_threads():
+        fine = km.fit_predict(vectors)
     centres = km.cluster_centers_.astype(np.float32)
     centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
     if k0 > 2:
