@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from earful.insights.dedupe import DupItem, find_duplicates
 from earful.insights.scope import Scope
 from earful.insights.themes import (
@@ -156,3 +158,27 @@ def test_summaries_are_cached_until_posts_labels_or_edits_change(ws: Ws) -> None
     ws.store.write_labels("test", "1", rows)
     summaries = theme_summaries(ws.store, ws.config, SCOPE)
     assert sum(t.sentiment.get("positive", 0) for t in summaries) == 3
+
+
+def test_rerun_without_changes_is_skipped_and_new_posts_rerun(
+    ws: Ws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from earful.insights import themes as module
+
+    start = END - timedelta(days=20)
+    for t in ("sync", "pricing"):
+        ws.add(spread(t, 8, start, 10, "a"))
+    first = update_themes(ws.store, ws.config, SCOPE, min_size=3)
+    assert len(first.new_themes) == 2
+    real = module._update
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("nothing changed: the run should have been skipped")
+
+    monkeypatch.setattr(module, "_update", refuse)
+    again = update_themes(ws.store, ws.config, SCOPE, min_size=3)
+    assert (again.posts, again.new_themes, again.joined) == (first.posts, [], 0)
+    monkeypatch.setattr(module, "_update", real)
+    ws.add(spread("webhook", 6, start + timedelta(days=12), 5, "b"))
+    third = update_themes(ws.store, ws.config, SCOPE, min_size=3)
+    assert third.posts == first.posts + 6 and len(third.new_themes) == 1

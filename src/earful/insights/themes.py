@@ -11,6 +11,7 @@ them.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -96,9 +97,43 @@ def update_themes(
     embedder: Embedder | None = None,
     min_size: int | None = None,
 ) -> RunReport:
-    """Bring the themes of ``scope`` up to date with the stored posts (see the module doc)."""
+    """Bring the themes of ``scope`` up to date with the stored posts (see the module doc).
+
+    A run when nothing changed since the last run of the same scope and settings (same data
+    watermark: no new post, label, correction or theme edit) is skipped: it would change
+    nothing.
+    """
+    from earful.store.engage import cache_get, cache_put, config_key, data_watermark
+
     scope = scope or Scope()
     embedder = embedder or get_embedder()
+    db.ensure_schema(store.conn)
+    key = json.dumps(
+        [scope.key, str(scope.since), str(scope.until), embedder.name, min_size, config_key(config)]
+    )
+    done = cache_get(store.conn, "update_themes", key, data_watermark(store.conn))
+    if done is not None:
+        posts, duplicates, unassigned = json.loads(done)
+        return RunReport(posts, duplicates, 0, [], unassigned)
+    report = _update(store, config, scope, embedder, min_size)
+    cache_put(
+        store.conn,
+        "update_themes",
+        key,
+        data_watermark(store.conn),
+        json.dumps([report.posts, report.duplicates, report.unassigned]),
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return report
+
+
+def _update(
+    store: SQLiteStore,
+    config: Config,
+    scope: Scope,
+    embedder: Embedder,
+    min_size: int | None,
+) -> RunReport:
     conn = store.conn
     posts = load_scope(conn, config, scope)
     canon = _dedupe(posts)
