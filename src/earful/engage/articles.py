@@ -112,14 +112,9 @@ def _expertise(
     store: SQLiteStore, config: Config | None, topic: str | None, ref: datetime, days: float
 ) -> dict[str, float]:
     """Expert scores on ``topic`` over the same window as the articles."""
-    from earful.engage.experts import experts
-    from earful.errors import InputError
+    from earful.engage.experts import expertise
 
-    try:
-        people = experts(store, topic, config, now=ref, days=days, limit=None)
-    except InputError:
-        return {}
-    return {fold(p.handle): p.score for p in people}
+    return expertise(store, topic, config, now=ref, days=days)
 
 
 def draft_post(url: str, title: str | None, via: str | None) -> str:

@@ -110,10 +110,41 @@ def experts(
         store.conn,
         "experts",
         key,
-        lambda: _rank(store, topic, config, since_ts, limit, context, peers_only),
+        lambda: _rank(store, topic, config, since_ts, limit, context, peers_only)[0],
         lambda people: [_dump(p) for p in people],
         lambda rows: [_load(r) for r in rows],
     )
+
+
+def expertise(
+    store: SQLiteStore,
+    topic: str | None,
+    config: Config | None,
+    *,
+    now: datetime | None = None,
+    days: float | None = None,
+) -> dict[str, float]:
+    """Folded handle -> expert score on ``topic`` for everyone :func:`experts` would list
+    (without building their rows); empty when nobody posts on the topic."""
+    from earful.store.engage import config_key, remember
+
+    context = None
+    if config is not None:
+        from earful.query import QueryContext
+
+        context = QueryContext.from_config(config)
+    since_ts = None
+    if days is not None:
+        since_ts = int((reference_time(store, now) - timedelta(days=days)).timestamp())
+
+    def compute() -> dict[str, float]:
+        try:
+            return _rank(store, topic, config, since_ts, None, context, False, build=False)[1]
+        except InputError:
+            return {}
+
+    key = [topic, since_ts, config_key(config, context)]
+    return remember(store.conn, "expertise", key, compute, dict, dict)
 
 
 def _dump(p: Person) -> dict[str, Any]:
@@ -135,7 +166,10 @@ def _rank(
     limit: int | None,
     context: object,
     peers_only: bool,
-) -> list[Person]:
+    *,
+    build: bool = True,
+) -> tuple[list[Person], dict[str, float]]:
+    """The ranked people (when ``build``) and folded handle -> score of everyone ranked."""
     from earful.store.engage_reads import field_labels, graph_rows, matching_rowids
 
     rows = [r for r in graph_rows(store.conn, since_ts, None) if r.handle]
@@ -217,6 +251,9 @@ def _rank(
         shown = prof.handle if prof and prof.handle else handle
         scored.append((-score, shown, handle, parts, bio_hit, is_pm))
     scored.sort(key=lambda s: (s[0], s[1]))
+    scores = {fold(shown): -neg for neg, shown, *_rest in scored}
+    if not build:
+        return [], scores
     if limit is not None:
         scored = scored[:limit]
     order = sorted(ranks, key=lambda h: (-round(ranks[h], 15), h))  # float ties: by handle
@@ -255,7 +292,7 @@ def _rank(
                 parts=parts,
             )
         )
-    return out
+    return out, scores
 
 
 def _compile(topic: str, context: object) -> tuple[str, list[object]]:
