@@ -2,11 +2,11 @@
 
 Usage: .venv/bin/python benchmarks/bench_insights.py WORKSPACE [--only NAME ...] [--repeat 2]
 
-Each function runs in its own fresh process (so its peak RSS is its own), ``--repeat`` times in
-a row: the first call is "cold" (no cached intermediate results of that process or store), the
-next ones show what a second call costs. ``update_themes`` and ``detect_alerts`` write themes and
-alerts into the workspace, as ``earful themes`` and ``earful alerts`` do; they run first so the
-digest has something to show. Build a 100k-post workspace with::
+Each function runs in its own fresh process (so its peak RSS is its own), ``--repeat`` times
+in a row: the first call is "cold" (the store's result cache is emptied first), the next ones
+show what a second call costs when nothing changed. ``update_themes`` and ``detect_alerts``
+write themes and alerts into the workspace, as ``earful themes`` and ``earful alerts`` do;
+they run first so the digest has something to show. Build a 100k-post workspace with::
 
     .venv/bin/python benchmarks/synthetic.py /tmp/p100k.jsonl 100000
     earful init /tmp/w100k && earful import /tmp/p100k.jsonl -w /tmp/w100k --no-label
@@ -90,7 +90,19 @@ def _call(name: str, workspace: str) -> Callable[[], Any]:
 
 
 def child(name: str, workspace: str, repeat: int) -> None:
-    """Run one function ``repeat`` times; print JSON timings and peak RSS to stdout."""
+    """Run one function ``repeat`` times; print JSON timings and peak RSS to stdout.
+
+    Results cached in the store are dropped first, so the first call is uncached."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{workspace}/earful.db")
+    try:
+        conn.execute("DELETE FROM result_cache")
+        conn.commit()
+    except sqlite3.OperationalError:  # a store from before the cache
+        pass
+    finally:
+        conn.close()
     call = _call(name, workspace)
     times = []
     for _ in range(repeat):
@@ -116,8 +128,15 @@ def main() -> None:
     print(f"{'function':<16} {head}  peak RSS")
     for name in names:
         proc = subprocess.run(
-            [sys.executable, __file__, args.workspace, "--child", name, "--repeat",
-             str(args.repeat)],
+            [
+                sys.executable,
+                __file__,
+                args.workspace,
+                "--child",
+                name,
+                "--repeat",
+                str(args.repeat),
+            ],
             capture_output=True,
             text=True,
             check=False,
