@@ -42,9 +42,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if warm:
-            from earful.web.views import DIGEST_TTL, digest
+            from earful.web.views import digest
 
-            state.warm("digest:10.0", DIGEST_TTL, lambda: digest(state))
+            state.warm(lambda: digest(state))
         yield
         state.close()
 

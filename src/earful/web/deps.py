@@ -87,14 +87,14 @@ class WebState:
                 self._pool = ThreadPoolExecutor(1, thread_name_prefix="earful-cache")
             return self._pool
 
-    def warm(self, key: str, ttl: float, compute: Callable[[], Any]) -> Future[Any]:
-        """Compute a cached value in the background (at startup)."""
+    def warm(self, job: Callable[[], Any]) -> Future[Any]:
+        """Run ``job`` (one that fills a cache through :meth:`cached`) in the background."""
 
         def run() -> None:
             try:
-                self.cached(key, ttl, compute)
+                job()
             except Exception:
-                log.warning("warming %s failed", key, exc_info=True)
+                log.warning("warming a cache failed", exc_info=True)
 
         return self._background().submit(run)
 
