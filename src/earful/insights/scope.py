@@ -90,13 +90,17 @@ def load_scope(
     *,
     feedback_only: bool = True,
     rowids: Sequence[int] | None = None,
+    lean: bool = False,
 ) -> list[FeedbackPost]:
     """Posts of ``scope`` (among ``rowids`` when given): about the product, not spam,
-    feedback types when labelled."""
+    feedback types when labelled. ``lean`` reads no text (nor author counts) where the scope
+    can be decided without it (see :func:`earful.store.insights.load_posts`)."""
     ensure_schema(conn)
     product = resolve_product(config, scope.product)
-    posts = load_posts(conn, _ts(scope.since), _ts(scope.until), rowids)
     fields = label_fields(conn)
+    if product is not None and f"relevant:{product.name}" not in fields:
+        lean = False  # the product is recognised by its names in the text
+    posts = load_posts(conn, _ts(scope.since), _ts(scope.until), rowids, lean=lean)
     typed = "type" in fields
     out = []
     for post in posts:

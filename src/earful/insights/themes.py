@@ -321,7 +321,8 @@ def _summaries(
     member = db.members(conn, [t.id for t in themes])
     if not member:
         return []
-    posts = load_scope(conn, config, scope, rowids=list(member))  # only the themes' posts
+    # only the themes' posts, without their text (read below for the representative posts)
+    posts = load_scope(conn, config, scope, rowids=list(member), lean=True)
     by_row = {p.rowid: p for p in posts}
     meta = {
         r[0]: (r[1], r[2])
@@ -338,7 +339,8 @@ def _summaries(
             continue
         canon = [p for p in group if meta[p.rowid][1] is None]
         canon.sort(key=lambda p: -(meta[p.rowid][0] or 0.0))
-        days = Counter(datetime.fromtimestamp(p.created_ts, UTC).date().isoformat() for p in canon)
+        by_day = Counter(p.created_ts // 86_400 for p in canon)
+        days = {_day(d): n for d, n in by_day.items()}
         out.append(
             ThemeSummary(
                 id=theme.id,
@@ -350,12 +352,21 @@ def _summaries(
                 sentiment=dict(Counter(p.sentiment or "unknown" for p in canon)),
                 sources=dict(Counter(p.source for p in group).most_common()),
                 trend=dict(sorted(days.items())),
-                representative=[_post_json(p) for p in canon[:examples]],
+                representative=[_post_json(p) for p in _with_text(conn, canon[:examples])],
                 member_ids=[f"{p.source}:{p.id}" for p in group],
             )
         )
     out.sort(key=lambda s: (-s.posts, s.id))
     return out
+
+
+def _day(index: int) -> str:
+    return datetime.fromtimestamp(index * 86_400, UTC).date().isoformat()
+
+
+def _with_text(conn: Any, posts: list[FeedbackPost]) -> list[FeedbackPost]:
+    db.fill_text(conn, [p for p in posts if not p.text])
+    return posts
 
 
 def _post_json(p: FeedbackPost) -> dict[str, Any]:

@@ -141,11 +141,15 @@ def load_posts(
     since_ts: int | None = None,
     until_ts: int | None = None,
     rowids: Sequence[int] | None = None,
+    *,
+    lean: bool = False,
 ) -> list[FeedbackPost]:
     """Posts created in [since, until) with their effective labels, oldest first.
 
     Without ``rowids`` the time window bounds the (time-ordered) rowids, so only the window is
-    read; with ``rowids`` the listed posts drive the query.
+    read; with ``rowids`` the listed posts drive the query. ``lean`` leaves out the text (empty
+    ``text`` and ``norm``; see :func:`fill_text`), the author's counts and every label field
+    but spam, type, sentiment and relevance.
     """
     lo = -(2**62) if since_ts is None else max(since_ts, 0) << 20
     hi = 2**62 if until_ts is None else (max(until_ts, 0) << 20) + 64
@@ -161,10 +165,12 @@ def load_posts(
             "post_rowid IN (SELECT rowid FROM _insight_ids) AND post_rowid BETWEEN ? AND ?"
         )
     posts: dict[int, FeedbackPost] = {}
-    for row in conn.execute(_LOAD.format(source=source), params):
+    for row in conn.execute((_LEAN if lean else _LOAD).format(source=source), params):
         posts[row[0]] = FeedbackPost(*row)
     if not posts:
         return []
+    if lean:
+        label_where += _LEAN_FIELDS
     lo, hi = min(posts), max(posts)
     for rowid, name, value in conn.execute(
         f"SELECT post_rowid, field, value FROM effective_labels WHERE {label_where}", (lo, hi)
@@ -173,6 +179,26 @@ def load_posts(
         if post is not None:
             post.labels.setdefault(name, set()).add(value)
     return list(posts.values())
+
+
+_LEAN = """
+SELECT p.rowid, p.source, p.id, p.created_ts, '', '', NULL, p.lang,
+       p.source || ':' || coalesce(p.author_id, p.author_handle, ''), NULL, NULL,
+       p.repost_of, p.author_handle
+FROM {source}
+WHERE p.created_ts >= ? AND p.created_ts < ? AND p.rowid >= ? AND p.rowid < ?
+ORDER BY p.created_ts, p.rowid
+"""
+_LEAN_FIELDS = " AND (field IN ('spam', 'type', 'sentiment') OR field LIKE 'relevant:%')"
+
+
+def fill_text(conn: sqlite3.Connection, posts: Sequence[FeedbackPost]) -> None:
+    """Read the text, normalized text and url of posts loaded ``lean``."""
+    for p in posts:
+        row = conn.execute("SELECT text, norm, url FROM posts WHERE rowid = ?", (p.rowid,))
+        found = row.fetchone()
+        if found is not None:
+            p.text, p.norm, p.url = found
 
 
 def label_fields(conn: sqlite3.Connection) -> set[str]:
