@@ -45,12 +45,19 @@ def fold_text(text: str) -> str:
     return unicodedata.normalize("NFKC", stripped.casefold())
 
 
-@lru_cache(maxsize=1)
-def _combining_marks() -> dict[int, None]:
-    """A str.translate table deleting every code point with a non-zero combining class."""
-    import sys
+class _CombiningMarks(dict[int, int | None]):
+    """A str.translate table deleting every code point with a non-zero combining class,
+    filled as code points are met (building it whole took 0.3-0.5 s in every process)."""
 
-    return {cp: None for cp in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+    def __missing__(self, cp: int) -> int | None:
+        value = None if unicodedata.combining(chr(cp)) else cp
+        self[cp] = value
+        return value
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, int | None]:
+    return _CombiningMarks()
 
 
 def extract_hashtags(text: str) -> tuple[str, ...]:
