@@ -6,6 +6,7 @@ run, every post counts as feedback and a product is recognised by its names in t
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,16 +53,32 @@ def mentions_name(post: FeedbackPost, names: Sequence[str]) -> bool:
     if not needles:
         return False
     text = f" {post.norm} "
-    if any(phrase in text for phrase, _bare in needles):
+    if any(phrase in text for phrase, _bare, _plain in needles):
         return True
+    # A bare name made of token characters only is inside the folded text exactly when it is
+    # inside one of its tokens, that is inside ``norm``: no need to fold the text for it.
+    if any(bare in post.norm for _phrase, bare, plain in needles if plain):
+        return True
+    others = [bare for _phrase, bare, plain in needles if not plain]
+    if not others:
+        return False
     hashtags = fold_text(" ".join(post.text.split()))
-    return any(bare in hashtags for _phrase, bare in needles)
+    return any(bare in hashtags for bare in others)
+
+
+_PLAIN = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=256)
-def _needles(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(" normalized name ", folded bare name) for each name that has tokens."""
-    return tuple((f" {normalize(n)} ", fold(n).lstrip("#@")) for n in names if normalize(n))
+def _needles(names: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(" normalized name ", folded bare name, bare name is one token) for each name that
+    has tokens."""
+    out = []
+    for n in names:
+        if normalize(n):
+            bare = fold(n).lstrip("#@")
+            out.append((f" {normalize(n)} ", bare, bool(_PLAIN.fullmatch(bare))))
+    return tuple(out)
 
 
 def is_credible(post: FeedbackPost, own_handles: frozenset[str] = frozenset()) -> bool:
