@@ -4,7 +4,8 @@
 
 Builds (or reuses) a workspace of ``--n`` posts from benchmarks/synthetic.py, imported with
 earful.importers.import_file; serves it with uvicorn in a child process (as `earful serve`
-does); then drives it with an asyncio httpx load generator — ``--clients`` connections each
+does); then drives it with wrk (when installed; else an asyncio httpx load generator, which
+costs the shared CPUs much more) — ``--clients`` connections each
 sending its next request as soon as the last one answers — first at search (a rotation of
 queries, 50 results each, with labels and links), then at Today (the digest). Prints one JSON
 object with p50/p95/p99 latencies and requests per second for each, and the 1-minute load
@@ -25,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -131,8 +133,58 @@ async def load(base: str, paths: list[str], clients: int, seconds: float) -> dic
     }
 
 
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'RESULT {"requests": %%d, "errors": %%d, "rps": %%.1f, "p50_ms": %%.1f, '
+      .. '"p95_ms": %%.1f, "p99_ms": %%.1f}\\n',
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def load_wrk(base: str, paths: list[str], clients: int, seconds: float) -> dict[str, float]:
+    """The same closed loop driven by wrk (C; 2 threads), which leaves the CPUs to the server."""
+    import tempfile
+
+    script = WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{clients}",
+                f"-d{int(seconds)}s",
+                "--timeout",
+                "60s",
+                "-s",
+                f.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    result: dict[str, float] = json.loads(line.removeprefix("RESULT "))
+    return result
+
+
 def run_variant(
-    root: Path, workers: int, src: str | None, clients: int, seconds: float
+    root: Path, workers: int, src: str | None, clients: int, seconds: float, driver: str
 ) -> dict[str, object]:
     port = free_port()
     code = (
@@ -168,7 +220,10 @@ def run_variant(
         out: dict[str, object] = {"workers": workers, "src": src}
         for name, paths in (("search", search), ("today", today)):
             before = os.getloadavg()[0]
-            stats: dict[str, object] = dict(asyncio.run(load(base, paths, clients, seconds)))
+            if driver == "wrk":
+                stats: dict[str, object] = dict(load_wrk(base, paths, clients, seconds))
+            else:
+                stats = dict(asyncio.run(load(base, paths, clients, seconds)))
             stats["load_before"] = round(before, 2)
             stats["load_after"] = round(os.getloadavg()[0], 2)
             out[name] = stats
@@ -185,6 +240,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workdir", type=Path, default=Path("bench-output/web"))
     parser.add_argument(
+        "--driver",
+        choices=("wrk", "httpx"),
+        default="wrk" if shutil.which("wrk") else "httpx",
+        help="Load generator: wrk (C, default when installed) or asyncio httpx",
+    )
+    parser.add_argument(
         "--variant", action="append", help="NAME:WORKERS[:SRC], repeatable (default: one worker)"
     )
     args = parser.parse_args()
@@ -195,11 +256,14 @@ def main() -> None:
         "clients": args.clients,
         "seconds": args.seconds,
         "cpus": os.cpu_count(),
+        "driver": args.driver,
     }
     for spec in args.variant or ["default:1"]:
         name, _, rest = spec.partition(":")
         workers, _, src = (rest or "1").partition(":")
-        result[name] = run_variant(root, int(workers), src or None, args.clients, args.seconds)
+        result[name] = run_variant(
+            root, int(workers), src or None, args.clients, args.seconds, args.driver
+        )
     print(json.dumps(result, indent=2))
 
 

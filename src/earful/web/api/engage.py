@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from earful.web.deps import WebState, get_state
@@ -29,10 +29,17 @@ class LedgerIn(BaseModel):
 
 
 @router.get("/digest", summary="Today: the time-boxed plan")
-def digest(state: State, minutes: Annotated[float, Query(ge=1, le=240)] = 10.0) -> dict[str, Any]:
+def digest(state: State, minutes: Annotated[float, Query(ge=1, le=240)] = 10.0) -> Response:
+    import json
+
+    from earful.web.views import DIGEST_TTL
     from earful.web.views import digest as today
 
-    return today(state, minutes)
+    def encode() -> bytes:
+        return json.dumps(today(state, minutes), ensure_ascii=False).encode()
+
+    body: bytes = state.cached(f"digest-json:{float(minutes)}", DIGEST_TTL, encode)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/queue", summary="The answer queue (questions and leads), ranked")

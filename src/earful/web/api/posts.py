@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from earful.web import views
 from earful.web.deps import WebState, get_state
@@ -21,8 +21,10 @@ def search_posts(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     order: Order = "newest",
-) -> SearchOut:
-    return views.search(state, q, limit=limit, offset=offset, order=order)
+) -> Response:
+    result = views.search(state, q, limit=limit, offset=offset, order=order)
+    # Serialized once by pydantic-core (the response_model above documents it).
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/query/validate", response_model=ValidateOut, summary="Check a query as you type")
