@@ -130,7 +130,7 @@ def router() -> APIRouter:
             offset=offset,
             error=error,
             result=result,
-            fields=label_values(state.reader()),
+            fields=state.cached("label-values", 300.0, lambda: label_values(state.reader())),
             title="Search",
         )
 

@@ -25,7 +25,10 @@ Field = Annotated[
 
 @router.get("/labels", summary="Label fields and the values seen for each")
 def label_values(state: State) -> dict[str, list[str]]:
-    return data.label_values(state.reader())
+    found: dict[str, list[str]] = state.cached(
+        "label-values", 300.0, lambda: data.label_values(state.reader())
+    )
+    return found
 
 
 @router.put(
