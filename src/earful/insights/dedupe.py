@@ -35,6 +35,7 @@ class DupItem:
     native_id: str = ""
     repost_of: str | None = None
     author: str = ""
+    norm: str | None = None  # earful.text.normalize(text), when known
 
 
 class _UnionFind:
@@ -71,7 +72,7 @@ def find_duplicates(items: Sequence[DupItem], threshold: float = 0.8) -> dict[in
     for i, it in enumerate(items):
         if it.repost_of is not None and (it.source, it.repost_of) in by_native:
             uf.union(by_native[(it.source, it.repost_of)], i)
-        toks = content_tokens(it.text)
+        toks = content_tokens(it.text, it.norm)
         joined = " ".join(toks)
         if joined:
             if _RT.match(it.text) and joined in anyone:

@@ -38,10 +38,17 @@ _STOP_TEXT = """a about above after again against all am an and any are as at be
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
-def content_tokens(text: str) -> list[str]:
-    """Folded tokens of ``text`` without URLs, mentions, a retweet prefix or stopwords."""
-    text = _MENTION.sub(" ", _URL.sub(" ", _RT.sub("", text)))
-    return [t for t in tokens(text) if t not in STOPWORDS and len(t) > 1 and not t.isdigit()]
+def content_tokens(text: str, norm: str | None = None) -> list[str]:
+    """Folded tokens of ``text`` without URLs, mentions, a retweet prefix or stopwords.
+
+    ``norm`` is ``earful.text.normalize(text)`` when the caller has it (the store keeps it):
+    a text without ``@`` or ``http`` then needs no folding again.
+    """
+    if norm is not None and "@" not in text and "http" not in text:
+        found = norm.split()
+    else:
+        found = tokens(_MENTION.sub(" ", _URL.sub(" ", _RT.sub("", text))))
+    return [t for t in found if t not in STOPWORDS and len(t) > 1 and not t.isdigit()]
 
 
 class Embedder(Protocol):

@@ -53,31 +53,39 @@ def mentions_name(post: FeedbackPost, names: Sequence[str]) -> bool:
     if not needles:
         return False
     text = f" {post.norm} "
-    if any(phrase in text for phrase, _bare, _plain in needles):
+    if any(phrase in text for phrase, _bare, _kind in needles):
         return True
-    # A bare name made of token characters only is inside the folded text exactly when it is
-    # inside one of its tokens, that is inside ``norm``: no need to fold the text for it.
-    if any(bare in post.norm for _phrase, bare, plain in needles if plain):
+    # The folded text and ``norm`` have the same tokens: a bare name of one token is in the
+    # folded text exactly when it is in ``norm``; one of several tokens (single spaces) can
+    # only be in the folded text when it is in ``norm``. Fold only for what is left.
+    if any(kind == _ONE and bare in post.norm for _phrase, bare, kind in needles):
         return True
-    others = [bare for _phrase, bare, plain in needles if not plain]
+    others = [
+        bare
+        for _phrase, bare, kind in needles
+        if kind == _OTHER or (kind == _WORDS and bare in post.norm)
+    ]
     if not others:
         return False
     hashtags = fold_text(" ".join(post.text.split()))
     return any(bare in hashtags for bare in others)
 
 
-_PLAIN = re.compile(r"[^\W_]+")
+_ONE, _WORDS, _OTHER = 0, 1, 2
+_TOKEN = re.compile(r"[^\W_]+")
+_TOKENS = re.compile(r"[^\W_]+(?: [^\W_]+)+")
 
 
 @lru_cache(maxsize=256)
-def _needles(names: tuple[str, ...]) -> tuple[tuple[str, str, bool], ...]:
-    """(" normalized name ", folded bare name, bare name is one token) for each name that
-    has tokens."""
+def _needles(names: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
+    """(" normalized name ", folded bare name, its kind: one token, tokens, other) for each
+    name that has tokens."""
     out = []
     for n in names:
         if normalize(n):
             bare = fold(n).lstrip("#@")
-            out.append((f" {normalize(n)} ", bare, bool(_PLAIN.fullmatch(bare))))
+            kind = _ONE if _TOKEN.fullmatch(bare) else _WORDS if _TOKENS.fullmatch(bare) else _OTHER
+            out.append((f" {normalize(n)} ", bare, kind))
     return tuple(out)
 
 

@@ -79,7 +79,7 @@ class ThemeSummary:
 
 
 def _dedupe(posts: Sequence[FeedbackPost]) -> dict[int, int]:
-    items = [DupItem(p.rowid, p.text, p.source, p.id, p.repost_of, p.author) for p in posts]
+    items = [DupItem(p.rowid, p.text, p.source, p.id, p.repost_of, p.author, p.norm) for p in posts]
     return find_duplicates(items)
 
 

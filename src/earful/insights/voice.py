@@ -91,7 +91,7 @@ def _voice(
         if not p.is_spam
     ]
     canon = find_duplicates(
-        [DupItem(p.rowid, p.text, p.source, p.id, p.repost_of, p.author) for p in posts]
+        [DupItem(p.rowid, p.text, p.source, p.id, p.repost_of, p.author, p.norm) for p in posts]
     )
     fields = db.label_fields(conn)
     member = db.members(conn)
