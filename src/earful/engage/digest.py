@@ -262,16 +262,16 @@ def _insight_items(store: SQLiteStore, config: Config | None, digest: Digest) ->
     if config is None:
         return out
     try:
-        from earful.insights.themes import theme_summaries
+        from earful.insights.themes import theme_briefs
 
-        themes = theme_summaries(store, config)
+        themes = theme_briefs(store, limit=8)  # counted in SQL, members not loaded
     except (ImportError, sqlite3.Error, EarfulError) as exc:
         log.debug("no themes for the digest: %s", exc)
         digest.sections_missing.append("themes")
         themes = []
     biggest = max((t.posts for t in themes), default=1) or 1
-    for t in themes[:8]:
-        example = t.representative[0]["text"] if t.representative else ""
+    for t in themes:
+        example = t.example
         out.append(
             DigestItem(
                 "theme",

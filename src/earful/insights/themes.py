@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from earful.errors import InputError
+from earful.insights.brief import ThemeBrief as ThemeBrief  # re-exported for readers
+from earful.insights.brief import theme_briefs as theme_briefs
 from earful.insights.cluster import cluster, key_phrases
 from earful.insights.dedupe import DupItem, find_duplicates
 from earful.insights.embed import Embedder, content_tokens, get_embedder
