@@ -57,3 +57,15 @@ def test_briefs_match_summaries_before_any_labelling(ws: Ws) -> None:
     ws.store.upsert_posts([post_from_dict(post("sync", start, "s0", n=0))])  # another voice
     update_themes(ws.store, ws.config, Scope(), min_size=3)
     assert len(_agree(ws)) >= 1
+
+
+def test_briefs_follow_a_rename_after_being_cached(ws: Ws) -> None:
+    from earful.insights.themes import rename_theme
+
+    ws.add(spread("sync", 6, END - timedelta(days=9), 5, "r"))
+    update_themes(ws.store, ws.config, Scope(), min_size=3)
+    first = theme_briefs(ws.store)
+    assert theme_briefs(ws.store) == first
+    rename_theme(ws.store, first[0].id, "Calendar sync")
+    assert theme_briefs(ws.store)[0].label == "Calendar sync"
+    _agree(ws)

@@ -27,9 +27,23 @@ class ThemeBrief:
 
 
 def theme_briefs(store: SQLiteStore, limit: int = 8) -> list[ThemeBrief]:
-    """The ``limit`` biggest active themes of all posts (scope ""), biggest first."""
+    """The ``limit`` biggest active themes of all posts (scope ""), biggest first; kept under
+    the data watermark like the full summaries."""
+    from earful.store.engage import remember
+
+    db.ensure_schema(store.conn)
+    return remember(
+        store.conn,
+        "theme_briefs",
+        [limit],
+        lambda: _briefs(store, limit),
+        lambda found: [[b.id, b.label, b.posts, b.authors, b.example] for b in found],
+        lambda rows: [ThemeBrief(*row) for row in rows],
+    )
+
+
+def _briefs(store: SQLiteStore, limit: int) -> list[ThemeBrief]:
     conn = store.conn
-    db.ensure_schema(conn)
     types = FEEDBACK_TYPES if "type" in db.label_fields(conn) else None
     names = {t.id: t.name for t in db.themes(conn, "")}
     counts = sorted(theme_counts(conn, "", types), key=lambda c: (-c[1], c[0]))[:limit]
