@@ -2,11 +2,13 @@
 
 Usage: .venv/bin/python benchmarks/bench_insights.py WORKSPACE [--only NAME ...] [--repeat 2]
 
-Each function runs in its own fresh process (so its peak RSS is its own), ``--repeat`` times
-in a row: the first call is "cold" (the store's result cache is emptied first), the next ones
-show what a second call costs when nothing changed. ``update_themes`` and ``detect_alerts``
-write themes and alerts into the workspace, as ``earful themes`` and ``earful alerts`` do;
-they run first so the digest has something to show. Build a 100k-post workspace with::
+Wall-clock seconds, with the process's CPU seconds in brackets (on a shared machine the CPU
+time is the steadier number). Each function runs in its own fresh process (so its peak RSS is
+its own), ``--repeat`` times in a row: the first call is "cold" (the store's result cache is
+emptied first), the next ones show what a second call costs when nothing changed.
+``update_themes`` and ``detect_alerts`` write themes and alerts into the workspace, as
+``earful themes`` and ``earful alerts`` do; they run first so the digest has something to show.
+Build a 100k-post workspace with::
 
     .venv/bin/python benchmarks/synthetic.py /tmp/p100k.jsonl 100000
     earful init /tmp/w100k && earful import /tmp/p100k.jsonl -w /tmp/w100k --no-label
@@ -104,13 +106,14 @@ def child(name: str, workspace: str, repeat: int) -> None:
     finally:
         conn.close()
     call = _call(name, workspace)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"name": name, "times": times, "rss_mib": rss_mib}))
+    print(json.dumps({"name": name, "times": times, "cpu": cpu, "rss_mib": rss_mib}))
 
 
 def main() -> None:
@@ -124,7 +127,7 @@ def main() -> None:
         child(args.child, args.workspace, args.repeat)
         return
     names = args.only or list(NAMES)
-    head = "  ".join(f"call {i + 1:>2}" for i in range(args.repeat))
+    head = "  ".join(f"call {i + 1:>2} (cpu)  " for i in range(args.repeat))
     print(f"{'function':<16} {head}  peak RSS")
     for name in names:
         proc = subprocess.run(
@@ -145,7 +148,9 @@ def main() -> None:
             print(f"{name:<16} failed: {proc.stderr.strip().splitlines()[-1:]}")
             continue
         row = json.loads(proc.stdout.strip().splitlines()[-1])
-        cells = "  ".join(f"{t:7.2f}s" for t in row["times"])
+        cells = "  ".join(
+            f"{t:7.2f}s ({c:5.2f}s)" for t, c in zip(row["times"], row["cpu"], strict=True)
+        )
         print(f"{name:<16} {cells}  {row['rss_mib']:6.0f} MiB", flush=True)
 
 
