@@ -153,4 +153,3 @@ def roi(
         out.append(w)
         day += timedelta(days=7)
     return out
-
