@@ -17,10 +17,12 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--out", type=Path, default=ARTIFACTS)
     p.add_argument("--corrections", type=Path, default=None, help="JSONL of {text, field, value}")
-    p.add_argument("--accurate", action="store_true", help="also train the embedding heads")
+    p.add_argument("--accurate", action="store_true", help="also train the embedding head")
+    p.add_argument("--skip-fast", action="store_true", help="keep the fast-path artifacts")
     args = p.parse_args()
     corrections = load_corrections(args.corrections)
-    train_all(args.out, corrections)
+    if not args.skip_fast:
+        train_all(args.out, corrections)
     if args.accurate:
         from earful.labels.accurate_train import train_accurate
 
