@@ -4,6 +4,7 @@ post, label or correction makes the next call recompute."""
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from earful.engage.digest import build_digest
 from earful.engage.experts import experts
@@ -83,6 +84,20 @@ def test_digest_sees_a_new_question_after_a_cached_digest(ws: Workspace) -> None
     )
     digest = build_digest(ws.store(), ws.config, now=END, insights=False)
     assert any(i.section in ("question", "lead") and "@q" in i.title for i in digest.items)
+
+
+def test_busy_store_does_not_wait_and_just_recomputes(ws: Workspace) -> None:
+    other = sqlite3.connect(ws.store().path, timeout=30)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing (an import, say)
+    try:
+        start = time.perf_counter()
+        assert remember(ws.store().conn, "t", "k", lambda: 3, lambda v: v, int) == 3
+        assert time.perf_counter() - start < 2.0  # did not wait out the 30 s busy timeout
+    finally:
+        other.rollback()
+        other.close()
+    assert _cached(ws, "t") == 0
+    assert ws.store().conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
 
 
 def test_busy_or_read_only_store_just_recomputes(ws: Workspace) -> None:

@@ -281,14 +281,22 @@ def cache_get(conn: sqlite3.Connection, name: str, key: str, watermark: str) -> 
 def cache_put(
     conn: sqlite3.Connection, name: str, key: str, watermark: str, value: str, at: str
 ) -> bool:
-    """Store a result; False (and nothing changed) when the database is busy or read-only.
+    """Store a result; False (and nothing changed) when the database is busy or read-only,
+    or ``conn`` is inside a transaction. It never waits for another writer: a reader must
+    not stall behind an import just to save a cache entry.
 
     Results of older watermarks under ``name`` are dropped with it.
     """
+    if conn.in_transaction:
+        return False
+    waited = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute("PRAGMA busy_timeout = 0")
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError:
         return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(waited)}")
     try:
         conn.execute(
             "DELETE FROM result_cache WHERE name = ? AND watermark != ?", (name, watermark)
