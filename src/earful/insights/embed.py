@@ -9,8 +9,9 @@ imported only when it is used.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 import numpy as np
@@ -38,17 +39,40 @@ _STOP_TEXT = """a about above after again against all am an and any are as at be
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
+_MEMO: ContextVar[dict[str, list[str]] | None] = ContextVar("content_tokens_memo", default=None)
+
+
+@contextmanager
+def token_memo() -> Iterator[None]:
+    """Remember :func:`content_tokens` per text inside the block (one theme run tokenizes each
+    post for dedupe, the embedding and the key phrases: once is enough)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def content_tokens(text: str, norm: str | None = None) -> list[str]:
     """Folded tokens of ``text`` without URLs, mentions, a retweet prefix or stopwords.
 
     ``norm`` is ``earful.text.normalize(text)`` when the caller has it (the store keeps it):
     a text without ``@`` or ``http`` then needs no folding again.
     """
+    memo = _MEMO.get()
+    if memo is not None:
+        hit = memo.get(text)
+        if hit is not None:
+            return list(hit)
     if norm is not None and "@" not in text and "http" not in text:
         found = norm.split()
     else:
         found = tokens(_MENTION.sub(" ", _URL.sub(" ", _RT.sub("", text))))
-    return [t for t in found if t not in STOPWORDS and len(t) > 1 and not t.isdigit()]
+    out = [t for t in found if t not in STOPWORDS and len(t) > 1 and not t.isdigit()]
+    if memo is not None:
+        memo[text] = out
+        return list(out)
+    return out
 
 
 class Embedder(Protocol):

@@ -28,7 +28,7 @@ from earful.insights.dedupe import DupItem, find_duplicates
 from earful.insights.edits import merge_themes as merge_themes  # re-exported
 from earful.insights.edits import rename_theme as rename_theme
 from earful.insights.edits import split_theme as split_theme
-from earful.insights.embed import Embedder, get_embedder
+from earful.insights.embed import Embedder, get_embedder, token_memo
 from earful.insights.scope import Scope, load_scope
 from earful.store import insights as db
 from earful.store.insights import FeedbackPost
@@ -119,7 +119,8 @@ def update_themes(
     if done is not None:
         posts, duplicates, unassigned = json.loads(done)
         return RunReport(posts, duplicates, 0, [], unassigned)
-    report = _update(store, config, scope, embedder, min_size)
+    with token_memo():
+        report = _update(store, config, scope, embedder, min_size)
     cache_put(
         store.conn,
         "update_themes",
