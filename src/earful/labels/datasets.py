@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +76,15 @@ def tweeteval_val() -> list[Example]:
     ]
 
 
+_KEY_URL = re.compile(r"(?:https?://|www\.)\S+|\bhttp\b")
+_KEY_MENTION = re.compile(r"@\w+")
+_KEY_OTHER = re.compile(r"[^a-z0-9]+")
+
+
 def _key(text: str) -> str:
-    return " ".join(text.lower().split())
+    """Match key robust to TweetEval's anonymisation (@user, http) and punctuation changes."""
+    t = _KEY_MENTION.sub("", _KEY_URL.sub("", text.lower()))
+    return _KEY_OTHER.sub("", t)
 
 
 HARD_DEV_FILE = "twitter-2016test-A"

@@ -1,0 +1,96 @@
+#!/usr/bin/env python
+"""End-to-end labelling speed: synthetic Earful JSONL -> ``earful label`` code path -> JSONL.
+
+Usage: ``python benchmarks/bench_label.py [--n 20000] [--jobs 2]``;
+prints posts/s and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+_OPENERS = ["Honestly", "Wow", "Ugh", "So", "Just saw that", "Not sure but", "Hey @acmehq"]
+_BODIES = [
+    "the new Acme Pulse update keeps crashing when I open settings",
+    "could you please add a dark mode and export to CSV",
+    "loving the redesign, everything feels faster now",
+    "how do I reset my password on the mobile app?",
+    "can anyone recommend an alternative to Acme for small teams?",
+    "check out my channel and subscribe http://spam.example/a http://spam.example/b",
+    "support took three days to answer my ticket, not impressed",
+    "the meeting notes sync between laptop and phone without issues",
+    "pricing went up again and I still cannot share boards",
+    "is there a way to schedule posts for next week",
+]
+_TAILS = ["", " #productivity", " :)", " :(", " https://t.co/abc123", "!!", " lol", " 🙄"]
+
+
+def synth(n: int, seed: int = 7) -> list[str]:
+    rnd = random.Random(seed)
+    lines = []
+    for i in range(n):
+        text = f"{rnd.choice(_OPENERS)} {rnd.choice(_BODIES)}{rnd.choice(_TAILS)}"
+        obj: dict[str, object] = {"id": f"p{i}", "source": "bench", "text": text}
+        if i % 3 == 0:
+            obj["author"] = {
+                "handle": f"user{i % 97}",
+                "followers": rnd.randint(0, 5000),
+                "following": rnd.randint(0, 5000),
+            }
+        lines.append(json.dumps(obj))
+    return lines
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--n", type=int, default=20000)
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--accurate", action="store_true")
+    args = p.parse_args()
+    from earful.cli.label import read_items
+    from earful.labels.api import label_stream
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        dst = Path(tmp) / "out.jsonl"
+        src.write_text("\n".join(synth(args.n)) + "\n", encoding="utf-8")
+        t0 = time.perf_counter()
+        c0 = _cpu()
+        items = read_items(src)
+        with dst.open("w", encoding="utf-8") as fh:
+            for res in label_stream(items, None, accurate=args.accurate, jobs=args.jobs):
+                fh.write(json.dumps(res.to_json(), ensure_ascii=False) + "\n")
+        elapsed = time.perf_counter() - t0
+        cpu = _cpu() - c0
+        n_out = sum(1 for _ in dst.open(encoding="utf-8"))
+    assert n_out == args.n
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    path = "accurate" if args.accurate else "fast"
+    print(
+        f"path={path} jobs={args.jobs} posts={args.n} seconds={elapsed:.2f} "
+        f"posts_per_s={args.n / elapsed:,.0f} peak_rss_mb={self_kb / 1024:.0f} "
+        f"peak_rss_worker_mb={child_kb / 1024:.0f} cpu_s={cpu:.2f} "
+        f"posts_per_cpu_s={args.n / cpu:,.0f} (includes model load; "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
