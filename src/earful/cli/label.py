@@ -107,9 +107,7 @@ def label(
         raise fail(f"{input_path}: {exc}") from None
     except ValueError as exc:
         raise fail(str(exc)) from None
-    spec = (
-        ProductSpec(product, _split(aliases), about, _split(competitors)) if product else None
-    )
+    spec = ProductSpec(product, _split(aliases), about, _split(competitors)) if product else None
     if accurate:
         try:
             from earful.labels.accurate import available
