@@ -131,3 +131,17 @@ def test_insight_pages_render(client: TestClient) -> None:
     alerts = client.get("/alerts?all=1")
     assert alerts.status_code == 200 and 'data-alert="' in alerts.text
     assert 'id="chart-voice"' in client.get("/trends").text
+
+
+def test_triage_actions_reach_the_ledger(client: TestClient) -> None:
+    before = _week(client)
+    alert = client.get("/api/v1/alerts").json()[0]
+    client.post(f"/api/v1/alerts/{alert['id']}/state", json={"action": "acknowledge"})
+    theme = _themes(client)[0]
+    client.put(f"/api/v1/themes/{theme['id']}/name", json={"name": "Renamed by triage"})
+    after = _week(client)
+    assert after["triaged"] == before["triaged"] + 2
+    assert after["minutes"] == before["minutes"] + 1.0
+    assert after["outcomes"] == before["outcomes"]  # sorting is time spent, not an outcome
+    bad = client.post("/api/v1/alerts/99999/state", json={"action": "resolve"})
+    assert bad.status_code == 422 and _week(client)["triaged"] == after["triaged"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from earful.cli.app import app, fail
+from earful.cli.app import WorkspaceOpt, app, fail
 
 if TYPE_CHECKING:
     from earful.labels import AuthorInfo, LabelInput
@@ -78,8 +78,12 @@ def read_items(path: Path) -> list[LabelInput]:
 
 @app.command("label")
 def label(
-    input_path: Annotated[Path, typer.Option("--input", "-i", help="Earful JSONL to label.")],
-    output_path: Annotated[Path, typer.Option("--output", "-o", help="JSONL to write.")],
+    input_path: Annotated[
+        Path | None, typer.Option("--input", "-i", help="Earful JSONL to label.")
+    ] = None,
+    output_path: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL to write.")
+    ] = None,
     product: Annotated[
         str | None, typer.Option("--product", help="Product name: adds 'relevant'.")
     ] = None,
@@ -92,11 +96,29 @@ def label(
         bool, typer.Option("--accurate", help="Use the sentence-embedding model (extra).")
     ] = False,
     jobs: Annotated[int, typer.Option("--jobs", help="Worker processes (0 = auto).")] = 0,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Workspace mode: relabel every stored post.")
+    ] = False,
+    workspace: WorkspaceOpt = None,
 ) -> None:
-    """Label posts: lang, sentiment, feedback, complaint, question, lead, spam (and relevance)."""
+    """Label posts: lang, sentiment, feedback, complaint, question, lead, spam (and relevance).
+
+    With --input and --output, label a JSONL file into another. Without them, label the posts
+    of the workspace that the current model version has not labelled yet (--all: every post).
+    """
     import json
     import os
     import tempfile
+
+    if input_path is None and output_path is None:
+        from earful.cli.app import open_workspace, user_errors
+        from earful.cli.core import label_workspace
+
+        with user_errors():
+            label_workspace(open_workspace(workspace), accurate=accurate, everything=everything)
+        return
+    if input_path is None or output_path is None:
+        raise typer.BadParameter("give both --input and --output (or neither, for the workspace)")
 
     from earful.labels import ProductSpec
     from earful.labels.api import label_stream

@@ -1,6 +1,7 @@
 """The ROI ledger: time spent on each action, against what came of it, week by week.
 
-``log_action`` records an action (replied, filed, shared, followed) with the minutes it took.
+``log_action`` records an action (replied, filed, shared, followed, triaged) with the minutes
+it took.
 A reply to a queue item (target ``SOURCE:ID``) also marks that item answered; a follow of
 ``NETWORK:HANDLE`` also goes to the relationship log. ``roi`` adds up, per ISO week, the
 minutes and the outcomes: answers sent, replies received (posts by others replying to your
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
     from earful.config import Config
     from earful.store.sqlite import SQLiteStore
 
-ACTIONS = ("replied", "filed", "shared", "followed")
+ACTIONS = ("replied", "filed", "shared", "followed", "triaged")
+# Minutes a dashboard triage action (dismiss, snooze, acknowledge, rename ...) is logged with.
+TRIAGE_MINUTES = 0.5
 MAX_MINUTES = 24 * 60
 
 
@@ -68,6 +71,7 @@ class Week:
     issues_filed: int = 0
     follows: int = 0
     shares: int = 0
+    triaged: int = 0  # time spent sorting (not an outcome)
 
     @property
     def outcomes(self) -> int:
@@ -93,6 +97,7 @@ class Week:
             "issues_filed": self.issues_filed,
             "follows": self.follows,
             "shares": self.shares,
+            "triaged": self.triaged,
             "outcomes": self.outcomes,
             "outcomes_per_hour": self.outcomes_per_hour,
         }
@@ -120,6 +125,7 @@ def roi(
         "filed": "issues_filed",
         "followed": "follows",
         "shared": "shares",
+        "triaged": "triaged",
     }
     for row in ledger(store.conn):
         at = datetime.fromisoformat(row.at)

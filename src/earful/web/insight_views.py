@@ -104,17 +104,30 @@ def refresh(state: WebState, product: str | None = None) -> dict[str, Any]:
     return {"products": runs}
 
 
+def _triaged(state: WebState, target: str, note: str) -> None:
+    """Log a triage action in the ROI ledger (inside the caller's transaction)."""
+    from earful.engage.ledger import TRIAGE_MINUTES, log_action
+
+    log_action(state.writer(), "triaged", target, minutes=TRIAGE_MINUTES, note=note)
+
+
 def rename(state: WebState, theme_id: int, name: str) -> None:
     from earful.insights.themes import rename_theme
 
-    rename_theme(state.writer(), theme_id, name)
+    store = state.writer()
+    with store.transaction():
+        rename_theme(store, theme_id, name)
+        _triaged(state, f"theme:{theme_id}", "renamed")
     state.changed()
 
 
 def merge(state: WebState, theme_id: int, others: list[int]) -> None:
     from earful.insights.themes import merge_themes
 
-    merge_themes(state.writer(), theme_id, others)
+    store = state.writer()
+    with store.transaction():
+        merge_themes(store, theme_id, others)
+        _triaged(state, f"theme:{theme_id}", "merged " + ",".join(map(str, others)))
     state.changed()
 
 
@@ -123,7 +136,10 @@ def split(
 ) -> int:
     from earful.insights.themes import split_theme
 
-    new_id = split_theme(state.writer(), theme_id, phrase=phrase, post_ids=post_ids, name=name)
+    store = state.writer()
+    with store.transaction():
+        new_id = split_theme(store, theme_id, phrase=phrase, post_ids=post_ids, name=name)
+        _triaged(state, f"theme:{theme_id}", f"split into {new_id}")
     state.changed()
     return new_id
 
@@ -199,7 +215,10 @@ def set_alert(state: WebState, alert_id: int, action: str) -> dict[str, Any]:
 
     if action not in ALERT_ACTIONS:
         raise InputError(f"unknown action {action!r} ({', '.join(ALERT_ACTIONS)})", field="action")
-    row = set_state(state.writer(), alert_id, ALERT_ACTIONS[action])
+    store = state.writer()
+    with store.transaction():
+        row = set_state(store, alert_id, ALERT_ACTIONS[action])
+        _triaged(state, f"alert:{alert_id}", action)
     state.changed()
     return alert_dict(row)
 

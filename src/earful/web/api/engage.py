@@ -56,7 +56,7 @@ def queue(
 
 @router.post("/queue/{key}/state", summary="Mark a queue item; answering logs it in the ledger")
 def set_queue_state(state: State, key: str, body: QueueStateIn) -> dict[str, Any]:
-    from earful.engage.ledger import log_action
+    from earful.engage.ledger import TRIAGE_MINUTES, log_action
     from earful.engage.queue import set_state
 
     store = state.writer()
@@ -64,6 +64,10 @@ def set_queue_state(state: State, key: str, body: QueueStateIn) -> dict[str, Any
         result = set_state(store, key, body.state, snooze_hours=body.snooze_hours)
         if body.state == "answered":
             result["ledger_id"] = log_action(store, "replied", key, minutes=body.minutes)
+        elif body.state in ("dismissed", "snoozed"):
+            result["ledger_id"] = log_action(
+                store, "triaged", key, minutes=TRIAGE_MINUTES, note=body.state
+            )
     state.changed()
     return result
 

@@ -1,0 +1,96 @@
+"""Labelling stored posts, corrections winning over the model, and label search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from earful.cli import app
+from earful.errors import InputError
+from earful.labelling import correct, label_store, parse_assignment
+from earful.workspace import Workspace
+from tests.conftest import make_post
+
+CONFIG = """
+[[products]]
+name = "Acme Pulse"
+aliases = ["Pulse"]
+description = "An analytics dashboard for small SaaS teams"
+competitors = ["Chartwell"]
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    ws = Workspace.init(tmp_path / "ws", config_text=CONFIG)
+    ws.store().upsert_posts(
+        [
+            make_post(id="1", text="I love Acme Pulse, the dashboards are wonderful!"),
+            make_post(id="2", text="Acme Pulse keeps crashing when I export. Terrible."),
+            make_post(id="3", text="Does anyone know a good alternative to Chartwell?"),
+        ]
+    )
+    return ws
+
+
+def test_label_store_labels_only_what_needs_it(ws: Workspace) -> None:
+    first = label_store(ws.store(), ws.config)
+    assert first.labelled == 3
+    assert label_store(ws.store(), ws.config).labelled == 0  # nothing new
+    ws.store().upsert_posts([make_post(id="2", text="Acme Pulse export works again, thanks")])
+    assert label_store(ws.store(), ws.config).labelled == 1  # the edited post only
+    assert label_store(ws.store(), ws.config, everything=True).labelled == 3
+    ctx = ws.query_context()
+    assert {p.id for p in ws.store().search("sentiment:positive", context=ctx)} == {"1", "2"}
+    assert {p.id for p in ws.store().search("type:question", context=ctx)} <= {"3"}
+    rows = ws.store().labels_of([ws.store().post_rowid("x", "1") or 0])
+    fields = set(next(iter(rows.values())))
+    assert {"lang", "sentiment", "spam", "relevant:acme pulse"} <= fields
+
+
+def test_corrections_win_and_survive_relabelling(ws: Workspace) -> None:
+    label_store(ws.store(), ws.config)
+    correct(ws.store(), ws.config, "x:1", ["sentiment=negative", "type=bug,feature_request"])
+    label_store(ws.store(), ws.config, everything=True)
+    ctx = ws.query_context()
+    assert "1" in [p.id for p in ws.store().search("sentiment:negative", context=ctx)]
+    assert "1" not in [p.id for p in ws.store().search("sentiment:positive", context=ctx)]
+    assert [p.id for p in ws.store().search("type:feature_request", context=ctx)] == ["1"]
+    assert ws.store().corrections_with_text()[0][1:] == ("sentiment", "negative")
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("sentiment=great", "unknown value"),
+        ("mood=happy", "unknown label field"),
+        ("sentiment", "FIELD=VALUE"),
+        ("relevant:nope=true", "no product"),
+        ("spam=maybe", "unknown value"),
+    ],
+)
+def test_bad_corrections_are_refused(ws: Workspace, item: str, message: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_assignment(item, ws.config)
+    assert message in str(info.value)
+
+
+def test_relevance_shorthand_with_one_product(ws: Workspace) -> None:
+    assert parse_assignment("relevant=no", ws.config) == ("relevant:acme pulse", ["false"])
+
+
+def test_cli_label_workspace_and_correct(ws: Workspace) -> None:
+    runner = CliRunner()
+    root = str(ws.root)
+    ws.close()
+    result = runner.invoke(app, ["label", "-w", root])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["correct", "x:3", "lead=true", "-w", root])
+    assert result.exit_code == 0 and "lead=true" in result.output
+    result = runner.invoke(app, ["labels", "3", "--json", "-w", root])
+    assert result.exit_code == 0, result.output
+    assert '"by": "user"' in result.output
+    bad = runner.invoke(app, ["correct", "x:404", "sentiment=positive", "-w", root])
+    assert bad.exit_code == 1 and "no post" in bad.output
