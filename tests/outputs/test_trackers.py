@@ -4,12 +4,15 @@ duplicate search, issue creation, evidence comments, state sync and the closed l
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from connectors.fakes.server import FakeServer, Fault, Request, Response
+from earful.cli import app
 from earful.errors import AuthError, ConnectorError, InputError
 from earful.outputs.trackers.base import DUPLICATE_THRESHOLD, similarities
 from earful.outputs.trackers.filing import (
@@ -191,6 +194,10 @@ def test_sync_closed_issue_offers_draft_replies(tmp_path: Path) -> None:
         assert {d.target for d in drafts} == {"x:100", "x:101", "x:102", "x:103"}
         mark_loop_closed(ws, theme, "github")
         assert closed_loop(ws) == []
+        shown = CliRunner().invoke(app, ["themes", "--no-update", "--json", "-w", str(ws.root)])
+        assert shown.exit_code == 0, shown.output
+        issues = {t["id"]: t["issues"] for t in json.loads(shown.stdout)}[theme]
+        assert [(i["tracker"], i["state"]) for i in issues] == [("github", "closed")]
         ws.close()
 
 

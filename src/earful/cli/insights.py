@@ -58,8 +58,9 @@ def themes(
         if update:
             update_themes(ws.store(), ws.config, scope, embedder=get_embedder(embedder))
         found = theme_summaries(ws.store(), ws.config, scope)
+        issues = _issues(ws, [t.id for t in found])
     if json:
-        print_json([t.to_dict() for t in found])
+        print_json([{**t.to_dict(), "issues": issues.get(t.id, [])} for t in found])
         return
     out = console()
     for t in found:
@@ -69,10 +70,23 @@ def themes(
             f" ({sent}); {', '.join(t.sources)}"
         )
         out.print("   trend: " + _spark(list(t.trend.values())[-14:]), markup=False)
+        for issue in issues.get(t.id, []):
+            out.print(
+                f"   filed: {issue['tracker']} {issue['issue_key'] or issue['issue_id']}"
+                f" ({issue['state']}) {issue['url']}",
+                markup=False,
+            )
         for ex in t.representative[:2]:
             out.print(f"   @{ex['author']}: {ex['text'][:110]}", markup=False)
     if not found:
         out.print("No themes yet (no feedback posts in scope).")
+
+
+def _issues(ws: Any, theme_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The tracker issues each theme was filed as, with their last known state."""
+    from earful.outputs.trackers.filing import links_for_theme
+
+    return {t: [link.to_dict() for link in links_for_theme(ws, t)] for t in theme_ids}
 
 
 def _canonical(ws: Any, product: str | None) -> str | None:
