@@ -324,7 +324,7 @@ def digest(
 
 @app.command("log")
 def log_cmd(
-    action: Annotated[str, typer.Argument(help="replied, filed, shared or followed.")],
+    action: Annotated[str, typer.Argument(help="replied, filed, shared, followed or triaged.")],
     target: Annotated[str, typer.Argument(help="SOURCE:ID, URL, issue or NETWORK:HANDLE.")] = "",
     minutes: Annotated[float, typer.Option(min=0, help="Minutes it took.")] = 0.0,
     note: Annotated[str, typer.Option(help="A note to keep.")] = "",
