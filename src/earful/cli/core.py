@@ -89,10 +89,10 @@ def label_workspace(
     ws: Workspace, *, accurate: bool = False, everything: bool = False, quiet: bool = False
 ) -> None:
     """Label what needs labels in ``ws``, with a progress bar; prints a one-line summary."""
-    from earful.cli.progress import byte_progress
+    from earful.cli.progress import progress_bar
     from earful.labelling import label_store
 
-    with user_errors(), byte_progress("Labelling posts") as progress:
+    with user_errors(), progress_bar("Labelling posts") as progress:
         run = label_store(
             ws.store(), ws.config, accurate=accurate, everything=everything, progress=progress
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -17,6 +15,7 @@ from earful.cli.app import (
     print_json,
     user_errors,
 )
+from earful.cli.progress import progress_bar
 
 
 @app.command()
@@ -41,7 +40,7 @@ def links(
     with user_errors():
         ws = open_workspace(workspace)
         policy = AddressPolicy(allow_private=ws.config.allow_private_urls)
-        with _progress("Expanding links") as progress:
+        with progress_bar("Expanding links") as progress:
             report, rows = process_links(
                 ws.store(),
                 query,
@@ -70,23 +69,3 @@ def links(
     if expand:
         summary += f"; fetched {report.fetched:,}, {report.failed:,} failed"
     out.print(summary, markup=False)
-
-
-@contextmanager
-def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """``update(done, total)`` drawing a bar on an interactive stderr, else doing nothing."""
-    import sys
-
-    if not sys.stderr.isatty():
-        yield lambda done, total: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(description, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -1,25 +1,35 @@
-"""A progress bar for long file operations (quiet when stderr is not a terminal)."""
+"""A progress bar for long operations (quiet when stderr is not a terminal)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 
 @contextmanager
-def byte_progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """Yields ``update(done, total)``; draws a bar on an interactive stderr."""
+def progress_bar(description: str, *, unit: str = "items") -> Iterator[Callable[[int, int], None]]:
+    """Yields ``update(done, total)``; draws a bar on an interactive stderr.
+
+    ``unit`` is ``"bytes"`` (sizes, e.g. of a file being imported) or ``"items"`` (done/total).
+    """
     import sys
 
     if not sys.stderr.isatty():
         yield lambda done, total: None
         return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeRemainingColumn,
+    )
 
+    counter = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
-        DownloadColumn(),
+        counter,
         TimeRemainingColumn(),
         transient=True,
     ) as bar:
@@ -29,3 +39,8 @@ def byte_progress(description: str) -> Iterator[Callable[[int, int], None]]:
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def byte_progress(description: str) -> AbstractContextManager[Callable[[int, int], None]]:
+    """:func:`progress_bar` counting bytes."""
+    return progress_bar(description, unit="bytes")

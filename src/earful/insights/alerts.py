@@ -287,7 +287,7 @@ def _store(
     for p in reversed(posts):
         if p.author not in seen_authors:
             seen_authors.add(p.author)
-            examples.append(_example(p))
+            examples.append(p.to_json(max_text=280))
         if len(examples) == 3:
             break
     explanation = {
@@ -330,17 +330,6 @@ def _existing_key(conn: Any, cand: _Candidate, product: str) -> str | None:
         if phrases & set(alert.explanation.get("phrases", [])[:5]):
             return alert.dedupe_key
     return None
-
-
-def _example(p: FeedbackPost) -> dict[str, Any]:
-    return {
-        "source": p.source,
-        "id": p.id,
-        "url": p.url,
-        "author": p.handle or p.author.split(":", 1)[-1],
-        "created_at": datetime.fromtimestamp(p.created_ts, UTC).isoformat(),
-        "text": p.text[:280],
-    }
 
 
 def set_state(store: SQLiteStore, alert_id: int, state: str) -> AlertRow:

@@ -357,7 +357,7 @@ def _summaries(
                 sentiment=dict(Counter(p.sentiment or "unknown" for p in canon)),
                 sources=dict(Counter(p.source for p in group).most_common()),
                 trend=dict(sorted(days.items())),
-                representative=[_post_json(p) for p in _with_text(conn, canon[:examples])],
+                representative=[p.to_json() for p in _with_text(conn, canon[:examples])],
                 member_ids=[f"{p.source}:{p.id}" for p in group],
             )
         )
@@ -372,14 +372,3 @@ def _day(index: int) -> str:
 def _with_text(conn: Any, posts: list[FeedbackPost]) -> list[FeedbackPost]:
     db.fill_text(conn, [p for p in posts if not p.text])
     return posts
-
-
-def _post_json(p: FeedbackPost) -> dict[str, Any]:
-    return {
-        "source": p.source,
-        "id": p.id,
-        "url": p.url,
-        "author": p.handle or p.author.split(":", 1)[-1],
-        "created_at": datetime.fromtimestamp(p.created_ts, UTC).isoformat(),
-        "text": p.text,
-    }

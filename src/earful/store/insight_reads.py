@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -37,6 +38,19 @@ class FeedbackPost:
     def label(self, name: str) -> str | None:
         values = self.labels.get(name)
         return min(values) if values else None
+
+    def to_json(self, max_text: int | None = None) -> dict[str, Any]:
+        """The post as shown in theme examples and alert explanations."""
+        from datetime import UTC, datetime
+
+        return {
+            "source": self.source,
+            "id": self.id,
+            "url": self.url,
+            "author": self.handle or self.author.split(":", 1)[-1],
+            "created_at": datetime.fromtimestamp(self.created_ts, UTC).isoformat(),
+            "text": self.text if max_text is None else self.text[:max_text],
+        }
 
     @property
     def sentiment(self) -> str | None:
