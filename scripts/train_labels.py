@@ -1,5 +1,7 @@
 #!/usr/bin/env python
-"""Rebuild every labelling artifact: ``python scripts/train_labels.py [--corrections FILE]``."""
+"""Rebuild every labelling artifact: ``python scripts/train_labels.py [--corrections FILE]``.
+
+``--only spam`` (repeatable) refits just that binary head on the shipped featurizer."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from earful.labels.model import ARTIFACTS
-from earful.labels.train import load_corrections, train_all
+from earful.labels.train import load_corrections, retrain_heads, train_all
 
 
 def main() -> None:
@@ -19,9 +21,14 @@ def main() -> None:
     p.add_argument("--corrections", type=Path, default=None, help="JSONL of {text, field, value}")
     p.add_argument("--accurate", action="store_true", help="also train the embedding head")
     p.add_argument("--skip-fast", action="store_true", help="keep the fast-path artifacts")
+    p.add_argument(
+        "--only", action="append", metavar="HEAD", help="refit only this binary head (repeatable)"
+    )
     args = p.parse_args()
     corrections = load_corrections(args.corrections)
-    if not args.skip_fast:
+    if args.only:
+        retrain_heads(args.out, args.only, corrections)
+    elif not args.skip_fast:
         train_all(args.out, corrections)
     if args.accurate:
         from earful.labels.accurate_train import train_accurate

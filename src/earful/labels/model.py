@@ -53,16 +53,30 @@ class FastModel:
         self.sentiment_offsets = np.asarray(meta["sentiment_offsets"], dtype=np.float32)
         self.thresholds: dict[str, float] = {k: float(v) for k, v in meta["thresholds"].items()}
         self.meta = meta
+        # per-head weights over extra dense cues (see earful.labels.train.cue_matrix)
+        self.cue_weights = {
+            h: np.asarray(v, dtype=np.float32) for h, v in meta.get("cue_weights", {}).items()
+        }
+        self.cue_scale = float(meta.get("cue_scale", 1.0))
         self.featurizer: Featurizer = Featurizer(idf_word, idf_char, meta["lexicon"])
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         return self.featurizer.transform(texts)
 
-    def scores_from_features(self, x: sparse.csr_matrix) -> FastScores:
+    def scores_from_features(
+        self, x: sparse.csr_matrix, texts: list[str] | None = None
+    ) -> FastScores:
+        """Scores from shared features; heads with extra cues need ``texts`` to add them."""
         import numpy as np
 
         logits = np.asarray(x @ self.weights, dtype=np.float32) + self.intercepts
         col = {c: i for i, c in enumerate(self.columns)}
+        if texts is not None and "spam" in self.cue_weights:
+            from earful.labels.rules import spam_cues
+
+            cues = np.asarray([spam_cues(t) for t in texts], dtype=np.float32)
+            cues = cues.reshape(len(texts), len(self.cue_weights["spam"])) * self.cue_scale
+            logits[:, col["spam"]] += cues @ self.cue_weights["spam"]
         s = logits[
             :, [col["sentiment:negative"], col["sentiment:neutral"], col["sentiment:positive"]]
         ]
@@ -80,7 +94,7 @@ class FastModel:
         )
 
     def scores(self, texts: list[str]) -> FastScores:
-        return self.scores_from_features(self.features(texts))
+        return self.scores_from_features(self.features(texts), texts)
 
 
 @cache

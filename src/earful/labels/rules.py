@@ -110,3 +110,29 @@ def duplicate_counts(texts: Sequence[str]) -> list[int]:
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
     return [counts[k] for k in keys]
+
+
+_PROMO_WORDS = re.compile(
+    r"\b(?:channel|subscrib\w*|sub|check\s*(?:it\s*)?out|my\s+video|views?|like\s+this\s+comment|"
+    r"follow|website|money|free|http|\.com)\b",
+    re.IGNORECASE,
+)
+_PLEASE = re.compile(r"\b(?:please|pls|plz)\b", re.IGNORECASE)
+_FIRST_PERSON_OWNER = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
+
+SPAM_CUES = ("promo_phrase", "links", "promo_word", "caps_ratio", "length", "please", "my_our")
+
+
+def spam_cues(text: str) -> list[float]:
+    """Dense comment-spam cues (generic, no topic vocabulary), in :data:`SPAM_CUES` order."""
+    words = [w for w in text.split() if w.isalpha()]
+    caps = sum(1 for w in words if len(w) > 1 and w.isupper())
+    return [
+        1.0 if _PROMO.search(text) else 0.0,
+        min(link_count(text), 3) / 3.0,
+        1.0 if _PROMO_WORDS.search(text) else 0.0,
+        caps / max(len(words), 1),
+        min(len(text), 500) / 500.0,
+        1.0 if _PLEASE.search(text) else 0.0,
+        1.0 if _FIRST_PERSON_OWNER.search(text) else 0.0,
+    ]

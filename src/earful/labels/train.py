@@ -1,6 +1,7 @@
 """Rebuild every fast-path artifact from ``../shared/data`` (fixed data, fixed seeds).
 
-Run ``python scripts/train_labels.py`` (optionally ``--corrections corrections.jsonl``).
+Run ``python scripts/train_labels.py`` (optionally ``--corrections corrections.jsonl``, or
+``--only spam`` to refit one binary head on top of the shipped featurizer and other heads).
 The same task builders are used by the quality report, which re-fits them on folds.
 """
 
@@ -24,8 +25,11 @@ if TYPE_CHECKING:
 
 SEED = 13
 SENTIMENT_C = 3.0
-BINARY_C = {"complaint": 2.0, "question": 3.0, "spam": 3.0, "bug": 2.0, "feature_request": 2.0}
+BINARY_C = {"complaint": 2.0, "question": 3.0, "spam": 10.0, "bug": 2.0, "feature_request": 2.0}
 TUNE_FILES = ("twitter-2016dev-A", "twitter-2016devtest-A")
+# heads that see extra dense cues beside the shared features (weights stored in fast.json)
+CUE_HEADS = ("spam",)
+CUE_SCALE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,12 +209,33 @@ def best_threshold(proba: npt.NDArray[np.float64], y: Sequence[int]) -> float:
     return float(cands[int(np.argmax(f1s))])
 
 
+def cue_matrix(head: str, texts: Sequence[str]) -> npt.NDArray[np.float32] | None:
+    """Extra dense cues for ``head`` (scaled), or None for heads that use shared features only."""
+    import numpy as np
+
+    from earful.labels.rules import SPAM_CUES, spam_cues
+
+    if head != "spam":
+        return None
+    rows = [spam_cues(t) for t in texts]
+    return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(SPAM_CUES)) * CUE_SCALE
+
+
+def head_features(f: Featurizer, head: str, texts: Sequence[str]) -> sparse.csr_matrix:
+    """Shared features, plus the head's own cues as trailing columns."""
+    from scipy import sparse as sp
+
+    x = f.transform(texts)
+    cues = cue_matrix(head, texts)
+    return x if cues is None else sp.hstack([x, sp.csr_matrix(cues)], format="csr")
+
+
 def oof_binary(f: Featurizer, task: BinaryTask, leave_group_out: bool) -> npt.NDArray[np.float64]:
     """Out-of-fold probabilities: leave-one-group-out or 5-fold stratified (seeded)."""
     import numpy as np
     from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 
-    x = f.transform(task.texts)
+    x = head_features(f, task.name, task.texts)
     y = np.asarray(task.y)
     out = np.zeros(len(y))
     if leave_group_out:
@@ -221,6 +246,93 @@ def oof_binary(f: Featurizer, task: BinaryTask, leave_group_out: bool) -> npt.ND
         m = fit_logreg(x[tr], y[tr], np.asarray(task.weights)[tr], BINARY_C[task.name])
         out[te] = m.predict_proba(x[te])[:, 1]
     return out
+
+
+def nested_oof_binary(
+    f: Featurizer, task: BinaryTask
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Leave-one-group-out probabilities and, per row, the threshold picked by an inner
+    leave-one-group-out on the other groups only (the held-out group never tunes it)."""
+    import numpy as np
+    from sklearn.model_selection import LeaveOneGroupOut
+
+    x = head_features(f, task.name, task.texts)
+    y = np.asarray(task.y)
+    g = np.asarray(task.groups)
+    w = np.asarray(task.weights)
+    proba = np.zeros(len(y))
+    thr = np.zeros(len(y))
+    logo = LeaveOneGroupOut()
+    for tr, te in logo.split(x, y, g):
+        m = fit_logreg(x[tr], y[tr], w[tr], BINARY_C[task.name])
+        proba[te] = m.predict_proba(x[te])[:, 1]
+        inner = np.zeros(len(tr))
+        for a, b in logo.split(x[tr], y[tr], g[tr]):
+            mi = fit_logreg(x[tr][a], y[tr][a], w[tr][a], BINARY_C[task.name])
+            inner[b] = mi.predict_proba(x[tr][b])[:, 1]
+        thr[te] = best_threshold(inner, list(y[tr]))
+    return proba, thr
+
+
+def fit_binary_head(
+    f: Featurizer, task: BinaryTask
+) -> tuple[npt.NDArray[np.float64], float, float, list[float] | None]:
+    """(shared-feature weights, intercept, threshold, cue weights or None) for one binary head.
+
+    The threshold is picked on out-of-fold scores (leave-one-video-out for spam, whose
+    threshold is used as picked: that is the inner CV for unseen videos); other heads shrink
+    it halfway toward 0.5."""
+    logo = task.name == "spam"
+    oof = oof_binary(f, task, leave_group_out=logo)
+    thr = best_threshold(oof, task.y)
+    if task.name not in CUE_HEADS:
+        thr = 0.5 * thr + 0.25
+    x = head_features(f, task.name, task.texts)
+    m = fit_logreg(x, task.y, task.weights, BINARY_C[task.name])
+    n = f.n_features
+    coef = m.coef_[0]
+    cues = [float(v) for v in coef[n:]] if task.name in CUE_HEADS else None
+    return coef[:n], float(m.intercept_[0]), round(float(thr), 3), cues
+
+
+def retrain_heads(
+    out_dir: Path, heads: Sequence[str], corrections: Sequence[Correction] = (), log: bool = True
+) -> dict[str, Any]:
+    """Refit only ``heads`` (binary) on the shipped featurizer; other columns stay as they are."""
+    import numpy as np
+
+    from earful.labels.model import FastModel
+
+    unknown = [h for h in heads if h not in BINARY_C]
+    if unknown:
+        raise ValueError(f"--only: unknown head(s) {unknown}; choose from {sorted(BINARY_C)}")
+    tasks = binary_tasks(corrections)
+    model = FastModel(out_dir)
+    meta = dict(model.meta)
+    with np.load(out_dir / "fast.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    weights = arrays["weights"].astype(np.float32)
+    columns: list[str] = list(meta["columns"])
+    meta["thresholds"] = dict(meta["thresholds"])
+    meta["cue_weights"] = dict(meta.get("cue_weights", {}))
+    meta["intercepts"] = list(meta["intercepts"])
+    for name in heads:
+        coef, intercept, thr, cw = fit_binary_head(model.featurizer, tasks[name])
+        j = columns.index(name)
+        weights[:, j] = coef
+        meta["intercepts"][j] = intercept
+        meta["thresholds"][name] = thr
+        meta["cue_weights"].pop(name, None)
+        if cw is not None:
+            meta["cue_weights"][name] = cw
+        if log:
+            print(f"{name}: {len(tasks[name].texts)} texts, threshold {thr}", flush=True)
+    meta["cue_scale"] = CUE_SCALE
+    meta["n_corrections"] = len(corrections)
+    arrays["weights"] = weights.astype(np.float16)
+    np.savez_compressed(out_dir / "fast.npz", **arrays)
+    (out_dir / "fast.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
+    return meta
 
 
 def train_all(
@@ -248,16 +360,14 @@ def train_all(
     coefs = [m_sent.coef_[i] for i in range(3)]
     intercepts = [float(v) for v in m_sent.intercept_]
     thresholds: dict[str, float] = {}
+    cue_weights: dict[str, list[float]] = {}
     for name, task in tasks.items():
-        logo = name == "spam"
-        oof = oof_binary(f, task, leave_group_out=logo)
-        thr = best_threshold(oof, task.y)
-        thresholds[name] = round(0.5 * thr + 0.25, 3)  # halfway toward 0.5
-        x = f.transform(task.texts)
-        m = fit_logreg(x, task.y, task.weights, BINARY_C[name])
+        coef, intercept, thresholds[name], cw = fit_binary_head(f, task)
         columns.append(name)
-        coefs.append(m.coef_[0])
-        intercepts.append(float(m.intercept_[0]))
+        coefs.append(coef)
+        intercepts.append(intercept)
+        if cw is not None:
+            cue_weights[name] = cw
         say(f"{name}: {len(task.texts)} texts, threshold {thresholds[name]}")
 
     weights = np.stack(coefs, axis=1).astype(np.float16)
@@ -274,6 +384,8 @@ def train_all(
         "intercepts": intercepts,
         "sentiment_offsets": [float(v) for v in offsets],
         "thresholds": thresholds,
+        "cue_weights": cue_weights,
+        "cue_scale": CUE_SCALE,
         "seed": SEED,
         "n_corrections": len(corrections),
         "lexicon": f.lexicon,

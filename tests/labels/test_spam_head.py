@@ -1,0 +1,58 @@
+"""The spam head's extra cues, and refitting one head without a full rebuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from earful.labels import label_batch
+from earful.labels.rules import SPAM_CUES, spam_cues
+from earful.labels.types import LabelInput
+
+
+def test_spam_cues_order_and_values() -> None:
+    promo = spam_cues("PLEASE check out my channel and SUBSCRIBE http://example.test/x")
+    plain = spam_cues("the bridge at 2:10 is the best part of this song")
+    assert len(promo) == len(plain) == len(SPAM_CUES)
+    cue = dict(zip(SPAM_CUES, promo, strict=True))
+    assert cue["promo_phrase"] == 1.0
+    assert cue["promo_word"] == 1.0
+    assert cue["please"] == 1.0
+    assert cue["my_our"] == 1.0
+    assert cue["links"] == pytest.approx(1 / 3)
+    assert cue["caps_ratio"] == pytest.approx(2 / 7)  # 7 alphabetic words, 2 in capitals
+    assert dict(zip(SPAM_CUES, plain, strict=True))["promo_phrase"] == 0.0
+    assert sum(plain[:3]) == 0.0
+
+
+def test_shipped_spam_head_uses_cues(fast_model) -> None:  # type: ignore[no-untyped-def]
+    texts = ["hey guys please subscribe to my channel, i make free beats", "love this song"]
+    with_cues = fast_model.scores(texts).binary["spam"]
+    without = fast_model.scores_from_features(fast_model.features(texts)).binary["spam"]
+    assert "spam" in fast_model.cue_weights
+    assert len(fast_model.cue_weights["spam"]) == len(SPAM_CUES)
+    logit = np.log(with_cues / (1 - with_cues)) - np.log(without / (1 - without))
+    expected = np.asarray([spam_cues(t) for t in texts]) @ fast_model.cue_weights["spam"]
+    assert np.allclose(logit, expected * fast_model.cue_scale, rtol=1e-3, atol=1e-3)
+    assert with_cues[0] > with_cues[1]
+
+
+def test_comment_spam_end_to_end() -> None:
+    res = label_batch(
+        [
+            LabelInput("a", "Please check out my channel and subscribe, I make covers!!"),
+            LabelInput("b", "This chorus still gives me chills after all these years"),
+        ]
+    )
+    assert [r.spam for r in res] == [True, False]
+    assert res[0].spam_reasons
+
+
+def test_retrain_unknown_head_changes_nothing(tmp_path: Path) -> None:
+    from earful.labels.train import retrain_heads
+
+    with pytest.raises(ValueError, match="sentiment"):
+        retrain_heads(tmp_path, ["sentiment"], log=False)
+    assert list(tmp_path.iterdir()) == []
