@@ -56,3 +56,19 @@ def test_retrain_unknown_head_changes_nothing(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="sentiment"):
         retrain_heads(tmp_path, ["sentiment"], log=False)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "win free followers at a.example.com b.example.net c.example.org",
+        "call +1 555 010 2030 now http://shop.example/deal",
+        "check out my page http://x.example",
+        "see http://one.example and http://two.example",
+        "nothing to see here, just a normal comment",
+    ],
+)
+def test_spam_evidence_same_with_precomputed_cues(text: str) -> None:
+    from earful.labels.rules import spam_evidence
+
+    assert spam_evidence(text, None, 1, spam_cues(text)) == spam_evidence(text, None, 1)

@@ -47,7 +47,9 @@ def label_batch(
         complaint = p_comp >= th["complaint"]
         structure = rules.question_structure(text)
         question = p_q >= th["question"] or (structure >= 1.0 and p_q >= 0.5 * th["question"])
-        reasons = rules.spam_evidence(text, it.author, dup[i])
+        reasons = rules.spam_evidence(
+            text, it.author, dup[i], None if sc.spam_cues is None else sc.spam_cues[i].tolist()
+        )
         model_spam = p_spam >= th["spam"]
         spam = (
             model_spam

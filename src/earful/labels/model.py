@@ -35,6 +35,7 @@ class FastScores:
     sentiment_adjusted: npt.NDArray[np.float32]  # log-proba + tuned offsets (argmax = label)
     binary: dict[str, npt.NDArray[np.float32]]  # head -> probability
     thresholds: dict[str, float]
+    spam_cues: npt.NDArray[np.float32] | None = None  # (n, len(SPAM_CUES)), unscaled
 
 
 class FastModel:
@@ -71,12 +72,13 @@ class FastModel:
 
         logits = np.asarray(x @ self.weights, dtype=np.float32) + self.intercepts
         col = {c: i for i, c in enumerate(self.columns)}
+        cues = None
         if texts is not None and "spam" in self.cue_weights:
             from earful.labels.rules import spam_cues
 
             cues = np.asarray([spam_cues(t) for t in texts], dtype=np.float32)
-            cues = cues.reshape(len(texts), len(self.cue_weights["spam"])) * self.cue_scale
-            logits[:, col["spam"]] += cues @ self.cue_weights["spam"]
+            cues = cues.reshape(len(texts), len(self.cue_weights["spam"]))
+            logits[:, col["spam"]] += (cues * self.cue_scale) @ self.cue_weights["spam"]
         s = logits[
             :, [col["sentiment:negative"], col["sentiment:neutral"], col["sentiment:positive"]]
         ]
@@ -90,7 +92,7 @@ class FastModel:
             if h in col
         }
         return FastScores(
-            proba.astype(np.float32), adjusted.astype(np.float32), binary, self.thresholds
+            proba.astype(np.float32), adjusted.astype(np.float32), binary, self.thresholds, cues
         )
 
     def scores(self, texts: list[str]) -> FastScores:

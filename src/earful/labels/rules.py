@@ -73,17 +73,22 @@ def link_count(text: str) -> int:
     return len(URL_RE.findall(text)) + len(_BARE_LINK.findall(URL_RE.sub(" ", text)))
 
 
-def spam_evidence(text: str, author: AuthorInfo | None, seen_count: int) -> list[str]:
-    """Reasons found by rules alone; the model adds 'promotion' when it is confident."""
+def spam_evidence(
+    text: str, author: AuthorInfo | None, seen_count: int, cues: Sequence[float] | None = None
+) -> list[str]:
+    """Reasons found by rules alone; the model adds 'promotion' when it is confident.
+
+    ``cues`` (this text's :func:`spam_cues`, when already computed) saves re-running regexes."""
     reasons: list[str] = []
-    n_links = link_count(text)
+    n_links = link_count(text) if cues is None else round(cues[1] * 3)  # capped at 3: enough
     if n_links >= 3 or (n_links >= 2 and len(URL_RE.sub("", text).split()) < 12):
         reasons.append("link_farm")
     if (seen_count >= 3 and len(text) >= 20) or _REPEAT_TOKEN.search(text):
         reasons.append("repeated_text")
     if author is not None and bot_like(author):
         reasons.append("bot_like_author")
-    if _PROMO.search(text) or (_PHONE.search(text) and n_links):
+    promo = _PROMO.search(text) is not None if cues is None else cues[0] > 0
+    if promo or (n_links and _PHONE.search(text)):
         reasons.append("promotion")
     return reasons
 
