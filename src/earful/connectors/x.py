@@ -25,6 +25,7 @@ from earful.connectors.http import HttpClient
 from earful.connectors.xquery import XQuery, compile_x
 from earful.errors import ConnectorError, InputError
 from earful.formats.earful_jsonl import parse_time
+from earful.formats.x import x_lang, x_permalink
 from earful.models import Author, Metrics, Post, ReplyTo
 
 TWEET_FIELDS = (
@@ -171,14 +172,13 @@ class XConnector(BaseConnector):
                 author_handle=reply_user.get("username") if reply_user else None,
             )
         pm = tweet.get("public_metrics") or {}
-        handle = author.handle if author else "i/web"
         return Post(
             source=self.name,
             id=tweet["id"],
             created_at=parse_time(created, "data.created_at"),
             text=text,
-            url=f"https://x.com/{handle}/status/{tweet['id']}",
-            lang=tweet.get("lang"),
+            url=x_permalink(author.handle if author else None, tweet["id"]),
+            lang=x_lang(tweet.get("lang")),
             author=author,
             reply_to=reply_to,
             quote_of=refs.get("quoted"),

@@ -16,6 +16,7 @@ from typing import IO, Any
 
 from earful.errors import InputError
 from earful.formats.earful_jsonl import parse_time
+from earful.formats.x import x_lang, x_permalink
 from earful.importers.base import (
     ReadContext,
     Rejected,
@@ -114,9 +115,7 @@ def _flat(tweet: Mapping[str, Any], source: str) -> Post:
     return tweet_to_post(tweet, source, users, tweets)
 
 
-def tweet_to_post(
-    tweet: object, source: str, users: Users, tweets: Users | None = None
-) -> Post:
+def tweet_to_post(tweet: object, source: str, users: Users, tweets: Users | None = None) -> Post:
     """Map one X API v2 tweet object, resolving users through ``users`` (id → user)."""
     if not isinstance(tweet, Mapping):
         raise InputError(f"expected an object, got {type(tweet).__name__}")
@@ -126,8 +125,9 @@ def tweet_to_post(
     note = opt_obj(tweet, "note_tweet")
     text = note.get("text") if isinstance(note.get("text"), str) else tweet.get("text")
     if not isinstance(text, str):
-        raise InputError("missing required field" if text is None else "expected a string",
-                         field="text")
+        raise InputError(
+            "missing required field" if text is None else "expected a string", field="text"
+        )
     created_at = parse_time(tweet.get("created_at"))
     author_id = opt_str(tweet, "author_id")
     author = _author(users.get(author_id)) if author_id else None
@@ -150,10 +150,8 @@ def tweet_to_post(
         id=post_id,
         created_at=created_at,
         text=text,
-        url=f"https://x.com/{handle}/status/{post_id}"
-        if handle
-        else f"https://x.com/i/web/status/{post_id}",
-        lang=lang.lower() if lang and lang not in ("und", "qme", "zxx") else None,
+        url=x_permalink(handle, post_id),
+        lang=x_lang(lang),
         author=author,
         reply_to=reply_to,
         quote_of=refs.get("quoted"),

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from earful.errors import InputError
+from earful.formats.x import x_lang, x_permalink
 from earful.importers.base import (
     ReadContext,
     Rejected,
@@ -74,8 +75,10 @@ def iter_items(fh: IO[bytes], ctx: ReadContext) -> Iterator[tuple[int, Any, str]
     m = PREFIX.match(buf)
     if not m or m.group(1) != "tweets":
         found = repr(buf.lstrip()[:40])
-        raise ctx.error(f"not an X archive tweets file: expected 'window.YTD.tweets.part0 = [',"
-                        f" found {found}", line=1)
+        raise ctx.error(
+            f"not an X archive tweets file: expected 'window.YTD.tweets.part0 = [', found {found}",
+            line=1,
+        )
     pos = m.end()
     while True:  # find the opening bracket
         while pos >= len(buf) and fill():
@@ -130,9 +133,7 @@ def iter_items(fh: IO[bytes], ctx: ReadContext) -> Iterator[tuple[int, Any, str]
         expect_item = False
 
 
-def _where(
-    ctx: ReadContext, buf: str, mark: int, pos: int, line: int, reason: str
-) -> InputError:
+def _where(ctx: ReadContext, buf: str, mark: int, pos: int, line: int, reason: str) -> InputError:
     """An error at ``buf[pos]``, given that ``buf[mark]`` is on ``line``."""
     pos = min(pos, len(buf))
     line += buf.count("\n", mark, pos)
@@ -150,7 +151,7 @@ def load_owner(path: Path) -> Author | None:
     if not m:
         return None
     try:
-        items = json.loads(text[m.end():])
+        items = json.loads(text[m.end() :])
         account = items[0]["account"]
         return Author(
             id=str(account["accountId"]),
@@ -170,12 +171,14 @@ def tweet_to_post(tweet: object, source: str, owner: Author | None) -> Post:
         raise InputError("missing required field", field="id_str")
     text = tweet.get("full_text", tweet.get("text"))
     if not isinstance(text, str):
-        raise InputError("missing required field" if text is None else "expected a string",
-                         field="full_text")
+        raise InputError(
+            "missing required field" if text is None else "expected a string", field="full_text"
+        )
     created = tweet.get("created_at")
     if not isinstance(created, str):
-        raise InputError("missing required field" if created is None else "expected a string",
-                         field="created_at")
+        raise InputError(
+            "missing required field" if created is None else "expected a string", field="created_at"
+        )
     try:
         created_at = datetime.strptime(created.strip(), _TIME).astimezone(UTC)
     except ValueError:
@@ -185,8 +188,10 @@ def tweet_to_post(tweet: object, source: str, owner: Author | None) -> Post:
         ) from None
     entities = opt_obj(tweet, "entities")
     hashtags = [_entity(e, "text", "entities.hashtags") for e in opt_list(entities, "hashtags")]
-    mentions = [_entity(e, "screen_name", "entities.user_mentions")
-                for e in opt_list(entities, "user_mentions")]
+    mentions = [
+        _entity(e, "screen_name", "entities.user_mentions")
+        for e in opt_list(entities, "user_mentions")
+    ]
     urls = [_entity(e, "expanded_url", "entities.urls") for e in opt_list(entities, "urls")]
     reply_id = opt_str(tweet, "in_reply_to_status_id_str") or opt_str(
         tweet, "in_reply_to_status_id"
@@ -199,10 +204,8 @@ def tweet_to_post(tweet: object, source: str, owner: Author | None) -> Post:
         id=post_id,
         created_at=created_at,
         text=text,
-        url=f"https://x.com/{handle}/status/{post_id}"
-        if handle
-        else f"https://x.com/i/web/status/{post_id}",
-        lang=lang.lower() if lang and lang != "und" else None,
+        url=x_permalink(handle, post_id),
+        lang=x_lang(lang),
         author=owner,
         reply_to=ReplyTo(reply_id, reply_handle) if reply_id or reply_handle else None,
         metrics=Metrics(
