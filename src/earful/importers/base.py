@@ -144,13 +144,13 @@ def write_chunks(
     progress: Progress | None,
 ) -> ImportReport:
     """Write ``chunks`` in one transaction; the first reject aborts unless ``skip_bad``."""
-    from earful.store.posts import UpsertCounts, write_prepared
+    from earful.store.posts import PostWriter
 
     rejects = _RejectWriter(skip_bad, source) if skip_bad is not None else None
-    counts = UpsertCounts()
     report = progress or _no_progress
     try:
         with store.transaction() as conn:
+            writer = PostWriter(conn)
             report(0, total)
             for chunk in chunks:
                 if chunk.rejected:
@@ -158,8 +158,9 @@ def write_chunks(
                         raise chunk.rejected[0].error
                     for item in chunk.rejected:
                         rejects.write(item)
-                counts += write_prepared(conn, chunk.prepared)
+                writer.write(chunk.prepared)
                 report(chunk.position, total)
+            counts = writer.close()
             if rejects is not None:
                 rejects.commit()
         report(total, total)

@@ -39,6 +39,13 @@ ON CONFLICT (source, id) DO UPDATE SET
 RETURNING rowid, rev
 """
 
+_INSERT = """
+INSERT INTO posts (rowid, source, id, created_at, created_ts, text, norm, url, lang, author_id,
+    author_handle, reply_to_id, reply_to_handle, quote_of, repost_of, conversation_id,
+    likes, reposts, replies, quotes, hashtags, mentions, urls, raw, imported_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
 _AUTHOR = """
 INSERT INTO authors (source, id, handle, handle_norm, name, bio, followers, following, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -48,6 +55,10 @@ ON CONFLICT (source, id) DO UPDATE SET
     followers = coalesce(excluded.followers, followers),
     following = coalesce(excluded.following, following), updated_at = excluded.updated_at
 """
+
+
+# New posts enter the full-text index this many at a time, in rowid order.
+FTS_BATCH = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,51 +140,152 @@ def upsert_posts(
 def write_prepared(
     conn: sqlite3.Connection, prepared: Iterable[Prepared], batch: int = 2000
 ) -> UpsertCounts:
-    """Upsert prepared posts on the open transaction of ``conn``.
+    """Upsert prepared posts on the open transaction of ``conn`` (see :class:`PostWriter`)."""
+    writer = PostWriter(conn)
+    items: list[Prepared] = []
+    for item in prepared:
+        items.append(item)
+        if len(items) >= batch:
+            writer.write(items)
+            items = []
+    writer.write(items)
+    return writer.close()
 
-    Entities, authors and the full-text index are written in batches; a post seen twice (even
+
+class PostWriter:
+    """Upserts batches of prepared posts on the open transaction of a connection.
+
+    Posts that are new (their ``(source, id)`` not stored, their key free) are inserted with
+    one ``executemany`` per batch in key order; the rest (updates, repeats within a batch, key
+    collisions) go through a per-row upsert that probes for a free key. Entities and authors
+    are written per batch; new posts enter the full-text index in rowid order, up to
+    :data:`FTS_BATCH` at a time (FTS5 flushes its pending terms whenever a rowid goes
+    backwards). Call :meth:`close` before the transaction commits. A post seen twice (even
     within one batch) keeps only its latest entities.
     """
-    now = datetime.now(UTC).isoformat()
-    inserted = updated = 0
-    entities: dict[int, list[tuple[str, str, int]]] = {}
-    stale: list[tuple[int]] = []
-    authors: dict[tuple[str, str], tuple[Any, ...]] = {}
-    fts: list[tuple[int, str]] = []
-    execute = conn.execute
-    pending: set[tuple[str, str]] = set()  # posts inserted but not yet in the FTS index
-    for row, post_entities, author_row in prepared:
-        if (row[0], row[1]) in pending:
-            # The update trigger removes the old text from the index, so it must be there.
-            _flush(conn, entities, stale, authors, fts)
-            pending.clear()
-        key = post_key(row[3], row[0], row[1])
-        for _attempt in range(64):
-            try:
-                rowid, rev = execute(_UPSERT, (key, *row, now, now)).fetchone()
-                break
-            except sqlite3.IntegrityError as exc:
-                if "posts.rowid" not in str(exc):
-                    raise
-                key += 1  # another post holds this key: probe the next one
-        else:  # pragma: no cover - needs 64 posts in one second with colliding hashes
-            raise sqlite3.IntegrityError("no free post key")
-        if rev == 0:
-            inserted += 1
-            fts.append((rowid, row[5]))
-            pending.add((row[0], row[1]))
-        else:
-            updated += 1
-            if rowid not in entities:
-                stale.append((rowid,))
-        entities[rowid] = [(kind, value, rowid) for kind, value in post_entities]
-        if author_row is not None:
-            authors[(author_row[0], author_row[1])] = (*author_row, now)
-        if len(entities) >= batch:
-            _flush(conn, entities, stale, authors, fts)
-            pending.clear()
-    _flush(conn, entities, stale, authors, fts)
-    return UpsertCounts(inserted, updated)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.now = datetime.now(UTC).isoformat()
+        self.inserted = self.updated = 0
+        self.fts: list[tuple[int, str]] = []
+        self.unindexed: set[tuple[str, str]] = set()  # inserted, not yet in self.fts's flush
+
+    def write(self, items: Sequence[Prepared]) -> None:
+        if not items:
+            return
+        existing = self._existing(items)
+        fresh: dict[tuple[str, str], int] = {}
+        for row, _e, _a in items:
+            skey = (row[0], row[1])
+            if skey not in existing and skey not in fresh:
+                fresh[skey] = post_key(row[3], row[0], row[1])
+        taken = self._taken(list(fresh.values()))
+        fast: list[tuple[Any, ...]] = []
+        slow: list[Prepared] = []
+        entities: dict[int, list[tuple[str, str, int]]] = {}
+        authors: dict[tuple[str, str], tuple[Any, ...]] = {}
+        now = self.now
+        for item in items:
+            row, post_entities, author_row = item
+            skey = (row[0], row[1])
+            key = fresh.pop(skey, None)
+            if key is None or key in taken:
+                slow.append(item)
+            else:
+                taken.add(key)
+                fast.append((key, *row, now, now))
+                entities[key] = [(kind, value, key) for kind, value in post_entities]
+            if author_row is not None:
+                authors[(author_row[0], author_row[1])] = (*author_row, now)
+        if fast:
+            fast.sort(key=_first)
+            self.conn.executemany(_INSERT, fast)
+            self.inserted += len(fast)
+            self.fts += [(r[0], r[6]) for r in fast]
+            self.unindexed.update((r[1], r[2]) for r in fast)
+        stale = [(rowid,) for rowid in self._upsert_rows(slow, entities)]
+        if stale:
+            self.conn.executemany("DELETE FROM post_entities WHERE post_rowid = ?", stale)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO post_entities (kind, value, post_rowid) VALUES (?, ?, ?)",
+            [row for rows in entities.values() for row in rows],
+        )
+        self.conn.executemany(_AUTHOR, list(authors.values()))
+        if len(self.fts) >= FTS_BATCH:
+            self._index()
+
+    def close(self) -> UpsertCounts:
+        """Finish the full-text index; the counts of everything written."""
+        self._index()
+        return UpsertCounts(self.inserted, self.updated)
+
+    def _upsert_rows(
+        self, slow: list[Prepared], entities: dict[int, list[tuple[str, str, int]]]
+    ) -> list[int]:
+        """Upsert ``slow`` one by one; the rowids of updated posts whose entities go stale."""
+        stale: list[int] = []
+        execute = self.conn.execute
+        now = self.now
+        for row, post_entities, _author in slow:
+            if (row[0], row[1]) in self.unindexed:
+                # The update trigger removes the old text from the index, so it must be there.
+                self._index()
+            key = post_key(row[3], row[0], row[1])
+            for _attempt in range(64):
+                try:
+                    rowid, rev = execute(_UPSERT, (key, *row, now, now)).fetchone()
+                    break
+                except sqlite3.IntegrityError as exc:
+                    if "posts.rowid" not in str(exc):
+                        raise
+                    key += 1  # another post holds this key: probe the next one
+            else:  # pragma: no cover - needs 64 posts in one second with colliding hashes
+                raise sqlite3.IntegrityError("no free post key")
+            if rev == 0:
+                self.inserted += 1
+                self.fts.append((rowid, row[5]))
+                self.unindexed.add((row[0], row[1]))
+            else:
+                self.updated += 1
+                if rowid not in entities:
+                    stale.append(rowid)
+            entities[rowid] = [(kind, value, rowid) for kind, value in post_entities]
+        return stale
+
+    def _index(self) -> None:
+        self.fts.sort(key=_first)
+        self.conn.executemany("INSERT INTO posts_fts (rowid, norm) VALUES (?, ?)", self.fts)
+        self.fts.clear()
+        self.unindexed.clear()
+
+    def _existing(self, items: Sequence[Prepared]) -> set[tuple[str, str]]:
+        """The ``(source, id)`` keys of ``items`` already stored."""
+        by_source: dict[str, list[str]] = {}
+        for row, _e, _a in items:
+            by_source.setdefault(row[0], []).append(row[1])
+        found: set[tuple[str, str]] = set()
+        for source, ids in by_source.items():
+            rows = self.conn.execute(
+                "SELECT id FROM posts WHERE source = ? AND id IN (SELECT value FROM json_each(?))",
+                (source, json.dumps(ids)),
+            )
+            found.update((source, post_id) for (post_id,) in rows)
+        return found
+
+    def _taken(self, keys: list[int]) -> set[int]:
+        """Which of ``keys`` are already rowids of stored posts."""
+        if not keys:
+            return set()
+        rows = self.conn.execute(
+            "SELECT rowid FROM posts WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(keys),),
+        )
+        return {rowid for (rowid,) in rows}
+
+
+def _first(item: tuple[Any, ...]) -> Any:
+    return item[0]
 
 
 def post_key(created_ts: int, source: str, post_id: str) -> int:
@@ -184,27 +296,6 @@ def post_key(created_ts: int, source: str, post_id: str) -> int:
 
 def _json_list(values: tuple[str, ...]) -> str:
     return json.dumps(list(values), ensure_ascii=False) if values else "[]"
-
-
-def _flush(
-    conn: sqlite3.Connection,
-    entities: dict[int, list[tuple[str, str, int]]],
-    stale: list[tuple[int]],
-    authors: dict[tuple[str, str], tuple[Any, ...]],
-    fts: list[tuple[int, str]],
-) -> None:
-    conn.executemany("INSERT INTO posts_fts (rowid, norm) VALUES (?, ?)", fts)
-    if stale:
-        conn.executemany("DELETE FROM post_entities WHERE post_rowid = ?", stale)
-    conn.executemany(
-        "INSERT OR IGNORE INTO post_entities (kind, value, post_rowid) VALUES (?, ?, ?)",
-        [row for rows in entities.values() for row in rows],
-    )
-    conn.executemany(_AUTHOR, list(authors.values()))
-    entities.clear()
-    stale.clear()
-    authors.clear()
-    fts.clear()
 
 
 def _entities(post: Post) -> list[tuple[str, str]]:
