@@ -32,8 +32,20 @@ def tokens(text: str) -> list[str]:
 
 
 def normalize(text: str) -> str:
-    """Folded tokens joined by single spaces: what the full-text index stores."""
-    return " ".join(tokens(text))
+    """Folded tokens joined by single spaces: what the full-text index stores.
+
+    The same as ``" ".join(tokens(text))``: folding never joins or splits across a space
+    (U+0020 neither decomposes nor composes), so non-ASCII text is folded a space-separated
+    word at a time, each word's tokens cached (posts repeat their words).
+    """
+    if text.isascii():
+        return " ".join(_TOKEN.findall(text.lower()))
+    return " ".join(filter(None, map(_normalize_word, text.split(" "))))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_word(word: str) -> str:
+    return " ".join(_TOKEN.findall(fold_text(word)))
 
 
 def fold_text(text: str) -> str:
