@@ -98,7 +98,8 @@ def _tables() -> tuple[Any, ...] | None:
     with _lock:
         ident = _identifier()
     try:
-        nm = np.asarray(ident.tk_nextmove, dtype=np.int64)
+        raw = ident.tk_nextmove  # array.array of uint16/uint32: view it, do not widen (10M)
+        nm = np.frombuffer(raw, dtype=np.dtype(f"u{raw.itemsize}"))
         rowbase = np.asarray(ident._rowbase, dtype=np.int64)
         out_tbl = np.asarray(ident.tk_output, dtype=np.int64)
         ptc = np.ascontiguousarray(ident.nb_ptc, dtype=np.float32)
