@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from earful.labels.model import FastModel
+    from earful.labels.model import FastModel, FastScores
 
 _lock = threading.Lock()
 
@@ -64,13 +64,17 @@ def _head() -> tuple[Any, Any, Any]:
 
 
 def accurate_sentiment(
-    texts: list[str], model: FastModel
+    texts: list[str], model: FastModel, fast: FastScores | None = None
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """(probabilities, offset-adjusted log-probabilities) for negative/neutral/positive."""
+    """(probabilities, offset-adjusted log-probabilities) for negative/neutral/positive.
+
+    ``fast``: ``model.scores(texts)`` when the caller has it already (saves featurising twice).
+    """
     import numpy as np
 
     coef, intercept, offsets = _head()
-    fast = model.scores(texts)
+    if fast is None:
+        fast = model.scores(texts)
     logits = embed(texts) @ coef.T + intercept
     logits -= logits.max(axis=1, keepdims=True)
     proba = np.exp(logits)

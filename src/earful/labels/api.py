@@ -23,6 +23,8 @@ def label_batch(
 
     if not items:
         return []
+    import numpy as np
+
     texts = [it.text or "" for it in items]
     model = fast_model()
     sc = model.scores(texts)
@@ -31,46 +33,54 @@ def label_batch(
     if accurate:
         from earful.labels.accurate import accurate_sentiment
 
-        proba, adjusted = accurate_sentiment(texts, model)
+        proba, adjusted = accurate_sentiment(texts, model, fast=sc)
     dup = rules.duplicate_counts(texts)
     langs = detect_batch(texts)
     th = sc.thresholds
-    b = sc.binary
+    # one conversion per column instead of a numpy scalar per post and field (same floats)
+    best = adjusted.argmax(axis=1)
+    best_k = best.tolist()
+    best_p = proba[np.arange(len(texts)), best].tolist()
+    praise_p = proba[:, 2].tolist()
+    polarity = (proba[:, 2] - proba[:, 0]).tolist()
+    b = {h: v.tolist() for h, v in sc.binary.items()}
+    cues: list[list[float]] | list[None] = (
+        [None] * len(texts) if sc.spam_cues is None else sc.spam_cues.tolist()
+    )
+    th_comp, th_q, th_spam = th["complaint"], th["question"], th["spam"]
+    th_bug, th_feat = th["bug"], th["feature_request"]
     out: list[LabelResult] = []
     for i, (it, text) in enumerate(zip(items, texts, strict=True)):
         lang, lang_score = langs[i]
-        k = int(adjusted[i].argmax())
-        sentiment = SENTIMENTS[k]
-        p_comp = float(b["complaint"][i])
-        p_q = float(b["question"][i])
-        p_spam = float(b["spam"][i])
-        complaint = p_comp >= th["complaint"]
+        sentiment = SENTIMENTS[best_k[i]]
+        p_comp = b["complaint"][i]
+        p_q = b["question"][i]
+        p_spam = b["spam"][i]
+        complaint = p_comp >= th_comp
         structure = rules.question_structure(text)
-        question = p_q >= th["question"] or (structure >= 1.0 and p_q >= 0.5 * th["question"])
-        reasons = rules.spam_evidence(
-            text, it.author, dup[i], None if sc.spam_cues is None else sc.spam_cues[i].tolist()
-        )
-        model_spam = p_spam >= th["spam"]
+        question = p_q >= th_q or (structure >= 1.0 and p_q >= 0.5 * th_q)
+        reasons = rules.spam_evidence(text, it.author, dup[i], cues[i])
+        model_spam = p_spam >= th_spam
         spam = (
             model_spam
             or bool(_HARD_SPAM.intersection(reasons))
-            or ("promotion" in reasons and p_spam >= 0.5 * th["spam"])
+            or ("promotion" in reasons and p_spam >= 0.5 * th_spam)
         )
         if spam and model_spam and not reasons:
             reasons.append("promotion")
         if not spam:
             reasons = []
         scores = {
-            "bug": float(b["bug"][i]),
-            "feature_request": float(b["feature_request"][i]),
+            "bug": b["bug"][i],
+            "feature_request": b["feature_request"][i],
             "complaint": p_comp,
-            "praise": float(proba[i, 2]),
+            "praise": praise_p[i],
             "question": p_q,
         }
         feedback: list[str] = []
-        if scores["bug"] >= th["bug"]:
+        if scores["bug"] >= th_bug:
             feedback.append("bug")
-        if scores["feature_request"] >= th["feature_request"]:
+        if scores["feature_request"] >= th_feat:
             feedback.append("feature_request")
         if complaint:
             feedback.append("complaint")
@@ -88,8 +98,8 @@ def label_batch(
                 lang=lang,
                 lang_score=lang_score,
                 sentiment=sentiment,
-                sentiment_score=float(proba[i, k]),
-                polarity=float(proba[i, 2] - proba[i, 0]),
+                sentiment_score=best_p[i],
+                polarity=polarity[i],
                 feedback=tuple(feedback),
                 complaint=complaint,
                 complaint_score=p_comp,
@@ -124,11 +134,9 @@ def label_stream(
         return
     import multiprocessing as mp
 
-    from earful.labels.lang import _identifier
-    from earful.labels.model import fast_model
+    from earful.labels.jsonl import preload
 
-    fast_model()  # load before forking so workers share the pages
-    _identifier()
+    preload()  # load before forking so workers share the pages
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs) as pool:
         for res in pool.imap(_worker, [(c, product) for c in chunks]):

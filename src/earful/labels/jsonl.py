@@ -1,0 +1,161 @@
+"""JSONL in, JSONL out: the ``earful label --input/--output`` pipeline.
+
+Each chunk of raw lines is parsed, labelled and encoded in one place (a forked worker when
+``jobs > 1``), so the parent only reads lines and writes the finished text: no per-post
+objects are pickled between processes and JSON work runs in parallel too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from earful.labels.types import AuthorInfo, LabelInput, ProductSpec
+
+CHUNK = 2000
+
+Chunk = tuple[str, int, list[str]]  # (file name for errors, first line number, raw lines)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_author(obj: Any) -> AuthorInfo | None:
+    from earful.labels.types import AuthorInfo
+
+    if not isinstance(obj, dict):
+        return None
+    age = obj.get("account_age_days")
+    return AuthorInfo(
+        handle=str(obj.get("handle") or obj.get("name") or "") or None,
+        followers=_int(obj.get("followers")),
+        following=_int(obj.get("following")),
+        posts=_int(obj.get("posts", obj.get("statuses"))),
+        bio=str(obj["bio"]) if isinstance(obj.get("bio"), str) else None,
+        account_age_days=float(age) if isinstance(age, int | float) else None,
+        verified=obj.get("verified") if isinstance(obj.get("verified"), bool) else None,
+    )
+
+
+def parse_lines(name: str, first: int, lines: Sequence[str]) -> list[LabelInput]:
+    """Posts of ``lines`` (line ``first`` onwards); ValueError naming file, line and column."""
+    from earful.labels.types import LabelInput
+
+    loads = json.loads
+    items: list[LabelInput] = []
+    for lineno, line in enumerate(lines, start=first):
+        if not line.strip():
+            continue
+        try:
+            obj = loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{name}:{lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        if not isinstance(obj, dict):
+            raise ValueError(f"{name}:{lineno}:1: expected a JSON object")
+        text = obj.get("text")
+        if text is None:
+            text = obj.get("body", "")
+        if not isinstance(text, str):
+            raise ValueError(f"{name}:{lineno}:1: 'text' must be a string")
+        pid = obj.get("id")
+        author = obj.get("author")
+        items.append(
+            LabelInput(
+                id=str(pid) if pid is not None else str(lineno),
+                text=text,
+                author=None if author is None else parse_author(author),
+            )
+        )
+    return items
+
+
+def read_items(path: Path) -> list[LabelInput]:
+    """Every post of a JSONL file (blank lines skipped); errors as in :func:`parse_lines`."""
+    with path.open(encoding="utf-8") as fh:
+        return parse_lines(str(path), 1, fh.readlines())
+
+
+def iter_chunks(path: Path, size: int = CHUNK) -> Iterator[Chunk]:
+    """Raw lines of ``path`` in chunks of ``size``, with their first line number."""
+    name = str(path)
+    with path.open(encoding="utf-8") as fh:
+        first = 1
+        buf: list[str] = []
+        for line in fh:
+            buf.append(line)
+            if len(buf) >= size:
+                yield name, first, buf
+                first += len(buf)
+                buf = []
+        if buf:
+            yield name, first, buf
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(obj, ensure_ascii=False)
+
+
+def label_chunk(chunk: Chunk, product: ProductSpec | None, accurate: bool = False) -> str:
+    """The output JSONL text (one line per post) for one chunk of input lines."""
+    from earful.labels.api import label_batch
+
+    items = parse_lines(*chunk)
+    if not items:
+        return ""
+    results = label_batch(items, product, accurate=accurate)
+    return "\n".join([_encode(r.to_json()) for r in results]) + "\n"
+
+
+def label_file(
+    src: Path,
+    out: TextIO,
+    product: ProductSpec | None = None,
+    *,
+    accurate: bool = False,
+    jobs: int = 1,
+    chunk: int = CHUNK,
+) -> None:
+    """Label the JSONL file ``src`` into ``out`` (input order kept).
+
+    With ``jobs > 1`` (fast path only) chunks go to forked workers that share the models
+    loaded here first. A bad line raises ValueError (see :func:`parse_lines`) when its chunk
+    comes up; ``out`` then holds the lines before it, so write to a temporary file.
+    """
+    chunks = iter_chunks(src, chunk)
+    if jobs <= 1 or accurate:
+        for c in chunks:
+            out.write(label_chunk(c, product, accurate))
+        return
+    import multiprocessing as mp
+
+    preload()
+    with mp.get_context("fork").Pool(jobs) as pool:
+        for text in pool.imap(_worker, ((c, product) for c in chunks)):
+            out.write(text)
+
+
+def preload() -> None:
+    """Load the fast model and the language tables (in parallel: the latter is mostly LZMA)."""
+    import threading
+
+    from earful.labels.lang import _tables
+    from earful.labels.model import fast_model
+
+    t = threading.Thread(target=_tables, name="earful-langid-load")
+    t.start()
+    try:
+        fast_model()
+    finally:
+        t.join()
+
+
+def _worker(args: tuple[Chunk, ProductSpec | None]) -> str:
+    return label_chunk(args[0], args[1])
