@@ -72,15 +72,22 @@ def _combining_marks() -> dict[int, int | None]:
     return _CombiningMarks()
 
 
+# The regexes scan every position; most posts have no '#', '@' or '://' at all.
 def extract_hashtags(text: str) -> tuple[str, ...]:
+    if "#" not in text and "\uff03" not in text:
+        return ()
     return _unique(m.group(1) for m in _HASHTAG.finditer(text))
 
 
 def extract_mentions(text: str) -> tuple[str, ...]:
+    if "@" not in text:
+        return ()
     return _unique(m.group(1) for m in _MENTION.finditer(text))
 
 
 def extract_urls(text: str) -> tuple[str, ...]:
+    if "://" not in text:
+        return ()
     found = []
     for m in _URL.finditer(text):
         url = m.group(0).rstrip(_URL_TRAIL)

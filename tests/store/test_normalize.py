@@ -20,3 +20,14 @@ ALPHABET = (
 @given(st.text(alphabet=ALPHABET, max_size=40) | st.text(max_size=40))
 def test_normalize_equals_tokens_of_whole_text(text: str) -> None:
     assert normalize(text) == " ".join(tokens(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab1 #\uff03@.:/_-https", max_size=30))
+def test_entity_shortcuts_match_the_regexes(text: str) -> None:
+    from earful import text as t
+
+    assert t.extract_hashtags(text) == t._unique(m.group(1) for m in t._HASHTAG.finditer(text))
+    assert t.extract_mentions(text) == t._unique(m.group(1) for m in t._MENTION.finditer(text))
+    urls = [m.group(0).rstrip(t._URL_TRAIL) for m in t._URL.finditer(text)]
+    assert t.extract_urls(text) == t._unique(u for u in urls if len(u) > len("https://"))

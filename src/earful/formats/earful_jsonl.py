@@ -96,6 +96,110 @@ def _strlist(obj: Mapping[str, Any], key: str, strip: str = "") -> tuple[str, ..
 
 def post_from_dict(obj: object, raw: Mapping[str, Any] | None = None) -> Post:
     """Validate one Earful JSONL object and map it to a Post (entities derived when absent)."""
+    if type(obj) is dict:
+        post = _plain_post(obj, raw)
+        if post is not None:
+            return post
+    return _checked_post(obj, raw)
+
+
+def _opt(value: object) -> bool:
+    """Is ``value`` absent or a plain string (what the fast path accepts as-is)?"""
+    return value is None or type(value) is str
+
+
+def _count(value: object) -> bool:
+    return value is None or (type(value) is int and value >= 0)
+
+
+def _strings(value: object) -> bool:
+    return value is None or (type(value) is list and all(type(v) is str for v in value))
+
+
+def _plain_post(obj: dict[str, Any], raw: Mapping[str, Any] | None) -> Post | None:
+    """:func:`_checked_post` for the common shape (plain strings, ints, dicts and lists), or
+    None for anything else, so the checked path decides and names the first bad field."""
+    get = obj.get
+    source, post_id, text = get("source"), get("id"), get("text")
+    if type(source) is not str or type(post_id) is not str or type(text) is not str:
+        return None
+    if not source.strip() or not post_id.strip():
+        return None
+    url, lang, quote_of = get("url"), get("lang"), get("quote_of")
+    repost_of, conversation_id = get("repost_of"), get("conversation_id")
+    if not (_opt(url) and _opt(lang) and _opt(quote_of) and _opt(repost_of)):
+        return None
+    if not _opt(conversation_id):
+        return None
+    hashtags, mentions, urls = get("hashtags"), get("mentions"), get("urls")
+    if not (_strings(hashtags) and _strings(mentions) and _strings(urls)):
+        return None
+    author = None
+    a = get("author")
+    if a is not None:
+        if type(a) is not dict:
+            return None
+        handle, author_id, name, bio = a.get("handle"), a.get("id"), a.get("name"), a.get("bio")
+        followers, following = a.get("followers"), a.get("following")
+        if not (_opt(handle) and _opt(author_id) and _opt(name) and _opt(bio)):
+            return None
+        if not (handle or author_id) or not (_count(followers) and _count(following)):
+            return None
+        author = Author(
+            id=author_id or (handle or ""),
+            handle=(handle or author_id or "").lstrip("@"),
+            name=name,
+            bio=bio,
+            followers=followers,
+            following=following,
+        )
+    reply_to = None
+    r = get("reply_to")
+    if r is not None:
+        if type(r) is not dict:
+            return None
+        reply_id, reply_handle = r.get("post_id"), r.get("author_handle")
+        if not (_opt(reply_id) and _opt(reply_handle)):
+            return None
+        reply_to = ReplyTo(
+            post_id=reply_id, author_handle=reply_handle.lstrip("@") if reply_handle else None
+        )
+    m = get("metrics")
+    if m is None:
+        metrics = Metrics()
+    else:
+        if type(m) is not dict:
+            return None
+        likes, reposts, replies, quotes = (
+            m.get("likes"), m.get("reposts"), m.get("replies"), m.get("quotes")
+        )
+        if not (_count(likes) and _count(reposts) and _count(replies) and _count(quotes)):
+            return None
+        metrics = Metrics(likes or 0, reposts or 0, replies or 0, quotes or 0)
+    created_at = parse_time(get("created_at"))  # the checked path's first error here too
+    return Post(
+        source=source.strip().lower(),
+        id=post_id.strip(),
+        created_at=created_at,
+        text=text,
+        url=url,
+        lang=lang.lower() if lang else None,
+        author=author,
+        reply_to=reply_to,
+        quote_of=quote_of,
+        repost_of=repost_of,
+        conversation_id=conversation_id,
+        metrics=metrics,
+        hashtags=_strlist(obj, "hashtags", "#") if hashtags is not None
+        else extract_hashtags(text),
+        mentions=_strlist(obj, "mentions", "@") if mentions is not None
+        else extract_mentions(text),
+        urls=_strlist(obj, "urls") if urls is not None else extract_urls(text),
+        raw=raw if raw is not None else dict(obj),
+    )
+
+
+def _checked_post(obj: object, raw: Mapping[str, Any] | None) -> Post:
     if not isinstance(obj, Mapping):
         raise InputError(f"expected a JSON object, got {type(obj).__name__}")
     source = _str(obj, "source", "source", required=True)
