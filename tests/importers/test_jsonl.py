@@ -113,6 +113,18 @@ def test_source_option_fills_missing_source(store: SQLiteStore, tmp_path: Path) 
         import_file(store, path)
     import_file(store, path, source="HN")
     assert store.get_post("hn", "1") is not None
+    raw = store.get_raw("hn", "1")
+    assert raw is not None and json.loads(raw)["source"] == "HN"  # the payload as imported
+
+
+def test_raw_payload_is_the_line(store: SQLiteStore, tmp_path: Path) -> None:
+    line = '{"source":"x","id":"1","created_at":"2025-01-01T00:00:00Z","text":"caf\\u00e9",  "n":1}'
+    path = tmp_path / "compact.jsonl"
+    path.write_text(line + "\r\n", encoding="utf-8")
+    import_file(store, path)
+    assert store.get_raw("x", "1") == line
+    post = store.get_post("x", "1")
+    assert post is not None and post.text == "café"
 
 
 def test_invalid_utf8_names_line_and_column(store: SQLiteStore, tmp_path: Path) -> None:

@@ -117,17 +117,29 @@ def run_import(
         return write_chunks(store, chunks, total, skip_bad=skip_bad, source=path, progress=progress)
 
 
-def serial_chunks(fh: IO[bytes], ctx: ReadContext, reader: Reader) -> Iterator[Chunk]:
-    """Chunks of :data:`BATCH` records read and prepared in this process."""
+def prepared_records(
+    fh: IO[bytes], ctx: ReadContext, reader: Reader
+) -> Iterator[Prepared | Rejected]:
+    """What ``reader`` yields, each post prepared for the store (JSONL keeps its lines as raw)."""
+    from earful.importers.jsonl import prepare_jsonl, read_jsonl
     from earful.store.posts import prepare
 
+    if reader is read_jsonl:
+        yield from prepare_jsonl(fh, ctx)
+        return
+    for item in reader(fh, ctx):
+        yield prepare(item) if isinstance(item, Post) else item
+
+
+def serial_chunks(fh: IO[bytes], ctx: ReadContext, reader: Reader) -> Iterator[Chunk]:
+    """Chunks of :data:`BATCH` records read and prepared in this process."""
     prepared: list[Prepared] = []
     rejected: list[Rejected] = []
-    for item in reader(fh, ctx):
-        if isinstance(item, Post):
-            prepared.append(prepare(item))
-        else:
+    for item in prepared_records(fh, ctx, reader):
+        if isinstance(item, Rejected):
             rejected.append(item)
+        else:
+            prepared.append(item)
         if len(prepared) + len(rejected) >= BATCH:
             yield Chunk(prepared, rejected, fh.tell())
             prepared, rejected = [], []

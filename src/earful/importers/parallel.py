@@ -16,7 +16,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import IO
 
 from earful.importers.base import BATCH, Chunk, ReadContext, Reader, Rejected
-from earful.models import Post
 
 BLOCK_LINES = 4 * BATCH
 
@@ -35,17 +34,17 @@ def supports(reader: Reader) -> bool:
 def _prepare_block(reader_name: str, ctx: ReadContext, first_line: int, data: bytes) -> Chunk:
     import importlib
 
-    from earful.store.posts import prepare
+    from earful.importers.base import prepared_records
 
     module, _, name = reader_name.partition(":")
     reader: Reader = getattr(importlib.import_module(module), name)
     prepared = []
     rejected: list[Rejected] = []
-    for item in reader(_Offset(data, first_line), ctx):
-        if isinstance(item, Post):
-            prepared.append(prepare(item))
-        else:
+    for item in prepared_records(_Offset(data, first_line), ctx, reader):
+        if isinstance(item, Rejected):
             rejected.append(item)
+        else:
+            prepared.append(item)
     return Chunk(prepared, rejected, 0)
 
 

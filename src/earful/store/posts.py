@@ -299,6 +299,8 @@ def _json_list(values: tuple[str, ...]) -> str:
 
 
 def _entities(post: Post) -> list[tuple[str, str]]:
+    if not (post.hashtags or post.mentions or post.urls):
+        return []
     out = [("hashtag", fold(t)) for t in post.hashtags]
     out += [("mention", fold(m)) for m in post.mentions]
     out += [("url", u.casefold()) for u in post.urls]
