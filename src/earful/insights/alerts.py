@@ -1,23 +1,27 @@
-"""Emerging-issue alerts: novel phrases and themes, and spikes against a weekday-aware baseline.
+"""Emerging-issue alerts: novelty and spikes of phrases, themes and products.
 
 For each product (or all posts), with ``now`` the end of the recent window:
 
 * **novelty**: phrases (1-2-grams) that no post of the baseline period used, now voiced by at
   least ``min_authors`` distinct credible authors (not spam, not follow-farms, not the product's
-  own accounts). Phrases that occur in the same posts form one alert; a theme born in the
-  window whose posts are mostly those posts is folded into it.
-* **spike**: a theme (or the product as a whole) whose distinct credible authors in the window
-  exceed what the baseline predicts: its mean daily level, times the weekday profile of all
-  posts, times the growth of all posts (so a busy Monday or a growing market is not a spike).
+  own accounts); a theme whose posts all fall in the window.
+* **phrase spike**: a phrase that existed before and now grows sharply (see
+  :mod:`earful.insights.spikes`). Phrases that occur in the same posts form one alert; a theme
+  whose window posts are mostly those posts is folded into it.
+* **theme spike**: a theme whose distinct credible authors in the window exceed what the baseline
+  predicts: its mean daily level, times the weekday profile of all posts, times the growth of
+  all posts (so a busy Monday or a growing market is not a spike).
+* **product spike**: the product's own volume, or its share of negative posts, is an outlier
+  against its weekday-adjusted, trend-corrected baseline.
 
 Each alert explains itself (what grew, since when, how many authors, baseline, example posts,
-severity), is stored under a dedupe key and keeps its state across runs.
+severity), is stored under a dedupe key and keeps its state across runs: a phrase alert that
+shares a phrase with an open one of the same product seen in an overlapping window updates it.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,6 +29,17 @@ from typing import TYPE_CHECKING, Any
 
 from earful.insights.cluster import ngrams
 from earful.insights.scope import Scope, is_credible, load_scope, own_handles
+from earful.insights.spikes import (
+    Baseline,
+    Candidate,
+    author_days,
+    authors,
+    binom_sf,
+    onset,
+    phrase_candidates,
+    product_candidates,
+    surprise,
+)
 from earful.store import insights as db
 from earful.store.insights import AlertRow, FeedbackPost
 from earful.text import normalize
@@ -33,27 +48,19 @@ if TYPE_CHECKING:
     from earful.config import Config
     from earful.store.sqlite import SQLiteStore
 
-DAY = 86_400
+PHRASE_KINDS = ("novel_phrase", "phrase_spike")
 
 
 @dataclass(frozen=True, slots=True)
 class AlertSettings:
+    """``alpha``: the chance of a false phrase-spike alert per product and run under the
+    Poisson model (Bonferroni over the phrases tested), and the p-value a product spike needs."""
+
     window_days: float = 3.0
     baseline_days: float = 28.0
     min_authors: int = 3
     spike_ratio: float = 2.0
-    spike_z: float = 3.0
-
-
-@dataclass(slots=True)
-class _Candidate:
-    kind: str
-    key: str
-    subject: str
-    what: str
-    posts: list[FeedbackPost]
-    expected: float
-    extra: dict[str, Any]
+    alpha: float = 0.01
 
 
 def detect_alerts(
@@ -97,13 +104,40 @@ def _detect_one(
     if not recent:
         return
     volume = _volume(conn, int(base_start.timestamp()), int(until.timestamp()))
-    profile = _Baseline(volume, int(base_start.timestamp()), cut, int(until.timestamp()))
+    profile = Baseline(volume, int(base_start.timestamp()), cut, int(until.timestamp()))
     skip = set(normalize(" ".join(_product_names(config, product))).split())
-    candidates = _novel_phrases(base, recent, skip, s.min_authors, product)
+    candidates = phrase_candidates(
+        base,
+        recent,
+        skip,
+        profile,
+        min_authors=s.min_authors,
+        spike_ratio=s.spike_ratio,
+        alpha=s.alpha,
+        product=product,
+    )
     candidates += _theme_candidates(conn, scope, recent, base, profile, s, candidates, product)
+    candidates += product_candidates(
+        base, recent, profile, min_authors=s.min_authors, alpha=s.alpha, product=product
+    )
+    drivers = sorted(
+        (c for c in candidates if c.kind != "product_spike"), key=lambda c: -authors(c.posts)
+    )
+    for cand in candidates:
+        if cand.kind == "product_spike" and drivers:  # show what drove it
+            cand.extra["drivers"] = [c.subject for c in drivers[:3]]
+            cand.featured = [p for c in drivers[:3][::-1] for p in c.posts[-1:]]
+    known = [
+        a
+        for a in db.list_alerts(conn, states=db.ALERT_STATES, limit=1_000_000)
+        if a.product == (product or "")
+    ]
+    used: set[str] = set()
     with store.transaction():
         for cand in candidates:
-            _store(conn, cand, product, start, until)
+            key = _dedupe_key(cand, known, used, start, until)
+            used.add(key)
+            _store(conn, cand, product, start, until, key)
 
 
 def _latest(conn: Any) -> datetime | None:
@@ -126,100 +160,16 @@ def _volume(conn: Any, lo: int, hi: int) -> dict[int, int]:
     return {int(d): int(n) for d, n in rows}
 
 
-class _Baseline:
-    """Expected counts from a baseline level, the weekday profile and the growth of all posts."""
-
-    def __init__(self, volume: dict[int, int], lo: int, cut: int, hi: int) -> None:
-        days = range(lo // DAY, cut // DAY)
-        by_wd: dict[int, list[int]] = defaultdict(list)
-        for d in days:
-            by_wd[(d + 3) % 7].append(volume.get(d, 0))  # day 0 (1970-01-01) was a Thursday
-        means = {wd: sum(v) / len(v) for wd, v in by_wd.items() if v}
-        overall = sum(means.values()) / max(1, len(means)) or 1.0
-        self.weekday = {wd: (means.get(wd, overall) / overall) or 1.0 for wd in range(7)}
-        base_days = [d for d in days]
-        weights = sum(self.weekday[(d + 3) % 7] for d in base_days) or 1.0
-        base_rate = sum(volume.get(d, 0) for d in base_days) / weights
-        recent_w = self.window_weights(cut, hi)
-        recent_total = sum(volume.get(d, 0) for d in range(cut // DAY, (hi - 1) // DAY + 1))
-        expected_total = base_rate * recent_w
-        self.growth = min(3.0, max(0.5, recent_total / expected_total)) if expected_total else 1.0
-        self.base_weights = weights
-        self.recent_weights = recent_w
-
-    def window_weights(self, cut: int, hi: int) -> float:
-        total = 0.0
-        t = cut
-        while t < hi:
-            day_end = (t // DAY + 1) * DAY
-            part = (min(day_end, hi) - t) / DAY
-            total += part * self.weekday[(t // DAY + 3) % 7]
-            t = day_end
-        return total
-
-    def expected(self, baseline_count: float) -> float:
-        return baseline_count / self.base_weights * self.recent_weights * self.growth
-
-
-def _authors(posts: Sequence[FeedbackPost]) -> int:
-    return len({p.author for p in posts})
-
-
-def _novel_phrases(
-    base: Sequence[FeedbackPost],
-    recent: Sequence[FeedbackPost],
-    skip: set[str],
-    min_authors: int,
-    product: str | None,
-) -> list[_Candidate]:
-    seen = set()
-    for p in base:
-        seen.update(ngrams(p.text, 2))
-    by_phrase: dict[str, list[FeedbackPost]] = defaultdict(list)
-    for p in recent:
-        for g in set(ngrams(p.text, 2)):
-            if g not in seen and not set(g.split()) & skip:
-                by_phrase[g].append(p)
-    novel = [(g, ps) for g, ps in by_phrase.items() if _authors(ps) >= min_authors]
-    novel.sort(key=lambda gp: (-_authors(gp[1]), gp[0]))
-    groups: list[tuple[list[str], dict[int, FeedbackPost]]] = []
-    for phrase, ps in novel:
-        ids = {p.rowid for p in ps}
-        for phrases, members in groups:
-            overlap = len(ids & members.keys()) / min(len(ids), len(members))
-            if overlap >= 0.3:
-                phrases.append(phrase)
-                members.update({p.rowid: p for p in ps})
-                break
-        else:
-            groups.append(([phrase], {p.rowid: p for p in ps}))
-    out = []
-    for phrases, members in groups:
-        top = phrases[:3]
-        out.append(
-            _Candidate(
-                kind="novel_phrase",
-                key=f"novel:{product or ''}:{min(phrases[:2])}",
-                subject=" · ".join(top),
-                what=f"new phrase{'s' if len(top) > 1 else ''} " + ", ".join(f'"{t}"' for t in top),
-                posts=sorted(members.values(), key=lambda p: p.created_ts),
-                expected=0.0,
-                extra={"phrases": phrases[:10]},
-            )
-        )
-    return out
-
-
 def _theme_candidates(
     conn: Any,
     scope: Scope,
     recent: Sequence[FeedbackPost],
     base: Sequence[FeedbackPost],
-    profile: _Baseline,
+    profile: Baseline,
     s: AlertSettings,
-    novel: list[_Candidate],
+    novel: list[Candidate],
     product: str | None,
-) -> list[_Candidate]:
+) -> list[Candidate]:
     themes = {t.id: t for t in db.themes(conn, scope.key)}
     member = db.members(conn, themes)
     groups: dict[int, tuple[list[FeedbackPost], list[FeedbackPost]]] = {}
@@ -229,10 +179,10 @@ def _theme_candidates(
     for p in recent:
         if p.rowid in member:
             groups.setdefault(member[p.rowid], ([], []))[1].append(p)
-    out = []
+    live = []
+    grams: list[set[str]] | None = None
     for tid, (before, now) in sorted(groups.items()):
-        authors = _authors(now)
-        if authors < s.min_authors:
+        if authors(now) < s.min_authors:
             continue
         ids = {p.rowid for p in now}
         host = next(
@@ -241,50 +191,74 @@ def _theme_candidates(
         if host is not None:  # the theme carries the same new issue: one alert
             host.extra["theme"] = {"id": tid, "label": themes[tid].name}
             continue
-        if not before:  # a theme born in the window: novelty
+        if before:
+            live.append((tid, now, author_days(now), author_days(before), False))
+            continue
+        # A theme opened in the window holds only new posts (older posts keep their themes),
+        # so whether its subject is new is read from its key phrases: the author-days of posts
+        # using two of them (one, if it has one), in the window and before.
+        words = [w for w in themes[tid].label.split(" · ") if w][:3]
+        need = min(2, len(words))
+        if grams is None:
+            grams = [set(ngrams(p.text, 2)) for p in base]
+        then = [p for p, g in zip(base, grams, strict=True) if len(g.intersection(words)) >= need]
+        used = [p for p in recent if len(set(ngrams(p.text, 2)).intersection(words)) >= need]
+        live.append((tid, now, author_days(used), author_days(then), True))
+    q, out = profile.share(), []
+    for tid, now, k, b, born in live:
+        expected = profile.expected(b)
+        p_value = binom_sf(k, k + b, q)
+        if k < s.min_authors or k < s.spike_ratio * expected or p_value > s.alpha / len(live):
+            continue
+        name = themes[tid].name
+        stats = {
+            "theme": tid,
+            "baseline_author_days": b,
+            "p_value": float(f"{p_value:.3g}"),
+            "surprise": surprise(p_value),
+            "themes_tested": len(live),
+        }
+        if born and b == 0:
             out.append(
-                _Candidate(
-                    "new_theme",
-                    f"new_theme:{tid}",
-                    themes[tid].name,
-                    f'new theme "{themes[tid].name}"',
-                    now,
-                    0.0,
-                    {"theme": tid},
+                Candidate(
+                    "new_theme", f"new_theme:{tid}", name, f'new theme "{name}"', now, 0.0, stats
                 )
             )
-            continue
-        expected = profile.expected(_authors(before))
-        z = (authors - expected) / math.sqrt(expected + 1.0)
-        if authors >= s.spike_ratio * expected and z >= s.spike_z:
+        else:
+            what = f'new theme "{name}" (its words grew)' if born else f'theme "{name}" grew'
             out.append(
-                _Candidate(
-                    "theme_spike",
-                    f"spike:theme:{tid}",
-                    themes[tid].name,
-                    f'theme "{themes[tid].name}" grew',
-                    now,
-                    expected,
-                    {"theme": tid, "baseline_authors": _authors(before), "z": round(z, 2)},
-                )
+                Candidate("theme_spike", f"spike:theme:{tid}", name, what, now, expected, stats)
             )
     return out
 
 
+NOVEL_KINDS = ("novel_phrase", "new_theme")
+
+
 def _store(
-    conn: Any, cand: _Candidate, product: str | None, start: datetime, until: datetime
+    conn: Any,
+    cand: Candidate,
+    product: str | None,
+    start: datetime,
+    until: datetime,
+    key: str,
 ) -> None:
     posts = cand.posts
-    authors = _authors(posts)
+    n_authors = authors(posts)
     negative = sum(1 for p in posts if p.sentiment == "negative") / len(posts)
     days = Counter(datetime.fromtimestamp(p.created_ts, UTC).date().isoformat() for p in posts)
-    growth = authors / cand.expected if cand.expected else None
-    novel = cand.kind != "theme_spike"
-    score = authors * (1.0 + negative) * (2.0 if novel else min(2.0, (growth or 1.0) / 2))
+    measure = author_days(posts)  # what spikes are tested on
+    growth = measure / cand.expected if cand.expected else None
+    if cand.kind in NOVEL_KINDS:
+        score = n_authors * (1.0 + negative) * 2.0
+    else:  # the excess over the expectation, weighted by how large the growth is
+        score = max(0.0, measure - cand.expected) * (1.0 + negative)
+        score *= min(2.0, (growth or 1.0) / 2)
     severity = "high" if score >= 20 else "medium" if score >= 8 else "low"
-    since = datetime.fromtimestamp(posts[0].created_ts, UTC).isoformat()
+    window = int(until.timestamp()) - int(start.timestamp())
+    began = onset([p.created_ts for p in posts], cand.expected / window, int(until.timestamp()))
     examples, seen_authors = [], set()
-    for p in reversed(posts):
+    for p in [*reversed(cand.featured), *reversed(posts)]:
         if p.author not in seen_authors:
             seen_authors.add(p.author)
             examples.append(p.to_json(max_text=280))
@@ -292,11 +266,12 @@ def _store(
             break
     explanation = {
         "what": cand.what,
-        "since": since,
+        "since": datetime.fromtimestamp(began, UTC).isoformat(),
         "window": [start.isoformat(), until.isoformat()],
-        "authors": authors,
+        "authors": n_authors,
+        "author_days": measure,
         "posts": len(posts),
-        "expected_authors": round(cand.expected, 2),
+        "expected_authors": round(cand.expected, 2),  # author-days, for spikes
         "growth": None if growth is None else round(growth, 2),
         "negative_share": round(negative, 2),
         "daily": dict(sorted(days.items())),
@@ -305,7 +280,6 @@ def _store(
         "severity": severity,
         **cand.extra,
     }
-    key = _existing_key(conn, cand, product or "") or cand.key
     db.upsert_alert(
         conn,
         dedupe_key=key,
@@ -319,17 +293,33 @@ def _store(
     )
 
 
-def _existing_key(conn: Any, cand: _Candidate, product: str) -> str | None:
-    """An open novelty alert that shares a phrase with this one keeps its key (no duplicates)."""
-    if cand.kind != "novel_phrase":
-        return None
-    phrases = set(cand.extra["phrases"][:5])
-    for alert in db.list_alerts(conn, states=db.ALERT_STATES, limit=10_000):
-        if alert.kind != "novel_phrase" or alert.product != product:
+EPISODE = " since "
+
+
+def _dedupe_key(
+    cand: Candidate, known: list[AlertRow], used: set[str], start: datetime, until: datetime
+) -> str:
+    """The key of the alert this candidate updates: one of the product's alerts (any state)
+    with the same key, or for phrases one sharing a phrase, whose last window overlaps this
+    one. Otherwise a new alert: its own key, or, when that key is taken by an earlier episode,
+    the key with this window's end."""
+    phrases = set(cand.extra.get("phrases", [])[:5])
+    same = []
+    for a in known:
+        if a.dedupe_key in used:
             continue
-        if phrases & set(alert.explanation.get("phrases", [])[:5]):
-            return alert.dedupe_key
-    return None
+        if a.dedupe_key.split(EPISODE)[0] == cand.key or (
+            cand.kind in PHRASE_KINDS
+            and a.kind in PHRASE_KINDS
+            and phrases & set(a.explanation.get("phrases", [])[:5])
+        ):
+            same.append(a)
+    live = [a for a in same if a.last_seen >= start.isoformat()]
+    if live:
+        return max(live, key=lambda a: a.last_seen).dedupe_key
+    if cand.key in used or any(a.dedupe_key == cand.key for a in known):
+        return f"{cand.key}{EPISODE}{until.isoformat()}"
+    return cand.key
 
 
 def set_state(store: SQLiteStore, alert_id: int, state: str) -> AlertRow:

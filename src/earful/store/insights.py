@@ -263,7 +263,8 @@ def upsert_alert(
     seen: str,
     explanation: dict[str, Any],
 ) -> tuple[int, bool]:
-    """Insert or refresh an alert; a resolved alert with newer evidence opens again.
+    """Insert or refresh an alert (its kind may change: a novel phrase that keeps growing is
+    later a spike); a resolved alert with newer evidence opens again.
 
     Returns (id, created)."""
     ts = now_iso()
@@ -282,10 +283,10 @@ def upsert_alert(
     alert_id, state, last_seen = row
     reopen = state == "resolved" and seen > last_seen
     conn.execute(
-        "UPDATE alerts SET subject = ?, severity = ?, score = ?, explanation = ?,"
+        "UPDATE alerts SET kind = ?, subject = ?, severity = ?, score = ?, explanation = ?,"
         " last_seen = max(last_seen, ?), updated_at = ?,"
         " state = CASE WHEN ? THEN 'new' ELSE state END WHERE id = ?",
-        (subject, severity, score, body, seen, ts, int(reopen), alert_id),
+        (kind, subject, severity, score, body, seen, ts, int(reopen), alert_id),
     )
     return int(alert_id), False
 

@@ -1,0 +1,415 @@
+"""Alert candidates from phrases and product volume: novelty and spikes, with their statistics.
+
+* A **phrase** (1-2-gram) voiced in the window by at least ``min_authors`` distinct credible
+  authors is *novel* when no baseline post used it, and *spiking* when its author-days in the
+  window exceed the weekday- and growth-aware expectation so much that the exact conditional
+  test for two Poisson rates (window vs baseline counts, exposures from the weekday profile)
+  gives p ≤ ``alpha`` / (number of phrases tested), and at least ``spike_ratio`` times expected.
+  Phrases that share most of their posts form one candidate.
+* A **product** spikes when its author-days in the window, after its own baseline trend, are an
+  outlier among the baseline's 3-day windows (modified z-score ≥ 3.5 from the median and MAD of
+  weekday-adjusted rates) and a Poisson test agrees (p ≤ ``alpha``); the share of negative
+  author-days is tested the same way against the baseline share (binomial test).
+
+Author-days (distinct author per UTC day) count a person once a day, so one loud account cannot
+make a spike, while a steady poster is still seen on each day they post.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from earful.insights.cluster import ngrams
+from earful.store.insights import FeedbackPost
+
+DAY = 86_400
+
+
+@dataclass(slots=True)
+class Candidate:
+    kind: str
+    key: str
+    subject: str
+    what: str
+    posts: list[FeedbackPost]
+    expected: float
+    extra: dict[str, Any] = field(default_factory=dict)
+    featured: list[FeedbackPost] = field(default_factory=list)  # examples to show first
+
+
+def authors(posts: Iterable[FeedbackPost]) -> int:
+    return len({p.author for p in posts})
+
+
+def author_days(posts: Iterable[FeedbackPost]) -> int:
+    return len({(p.author, p.created_ts // DAY) for p in posts})
+
+
+def weekday(day: int) -> int:
+    return (day + 3) % 7  # day 0 (1970-01-01) was a Thursday; Monday is 0
+
+
+class Baseline:
+    """Expected counts from a baseline level, the weekday profile and the growth of all posts."""
+
+    def __init__(self, volume: dict[int, int], lo: int, cut: int, hi: int) -> None:
+        days = range(lo // DAY, cut // DAY)
+        by_wd: dict[int, list[int]] = defaultdict(list)
+        for d in days:
+            by_wd[weekday(d)].append(volume.get(d, 0))
+        means = {wd: sum(v) / len(v) for wd, v in by_wd.items() if v}
+        overall = sum(means.values()) / max(1, len(means)) or 1.0
+        self.weekday = {wd: (means.get(wd, overall) / overall) or 1.0 for wd in range(7)}
+        weights = sum(self.weekday[weekday(d)] for d in days) or 1.0
+        base_rate = sum(volume.get(d, 0) for d in days) / weights
+        recent_w = self.window_weights(cut, hi)
+        recent_total = sum(volume.get(d, 0) for d in range(cut // DAY, (hi - 1) // DAY + 1))
+        expected_total = base_rate * recent_w
+        self.growth = min(3.0, max(0.5, recent_total / expected_total)) if expected_total else 1.0
+        self.base_weights = weights
+        self.recent_weights = recent_w
+        self.lo, self.cut, self.hi = lo, cut, hi
+
+    def window_weights(self, cut: int, hi: int) -> float:
+        total = 0.0
+        t = cut
+        while t < hi:
+            day_end = (t // DAY + 1) * DAY
+            total += (min(day_end, hi) - t) / DAY * self.weekday[weekday(t // DAY)]
+            t = day_end
+        return total
+
+    def expected(self, baseline_count: float) -> float:
+        return baseline_count / self.base_weights * self.recent_weights * self.growth
+
+    def share(self) -> float:
+        """Under no change, the window's share of (baseline + window) counts."""
+        r = self.recent_weights * self.growth
+        return r / (self.base_weights + r)
+
+
+# -- statistics --------------------------------------------------------------------------------
+
+
+def binom_sf(k: int, n: int, q: float) -> float:
+    """P(X ≥ k) for X ~ Binomial(n, q)."""
+    if k <= 0:
+        return 1.0
+    if k > n or q <= 0.0:
+        return 0.0
+    if q >= 1.0:
+        return 1.0
+    lq, l1q, ln = math.log(q), math.log1p(-q), math.lgamma(n + 1)
+    total, i = 0.0, k
+    while i <= n:
+        term = math.exp(ln - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lq + (n - i) * l1q)
+        total += term
+        if i > n * q and term < total * 1e-12:
+            break
+        i += 1
+    return min(1.0, total)
+
+
+def poisson_sf(k: int, lam: float) -> float:
+    """P(X ≥ k) for X ~ Poisson(lam)."""
+    if k <= 0:
+        return 1.0
+    if lam <= 0.0:
+        return 0.0
+    term = math.exp(-lam)
+    cdf = 0.0
+    for i in range(k):
+        cdf += term
+        term *= lam / (i + 1)
+    if cdf < 0.999:
+        return max(0.0, 1.0 - cdf)
+    total, i = 0.0, k  # sum the upper tail directly: 1 - cdf loses precision
+    term = math.exp(k * math.log(lam) - lam - math.lgamma(k + 1))
+    while term > total * 1e-12 or i < lam:
+        total += term
+        i += 1
+        term *= lam / i
+    return min(1.0, total)
+
+
+def surprise(p: float) -> float:
+    """-log10(p), capped at 30."""
+    return round(min(30.0, -math.log10(max(p, 1e-30))), 2)
+
+
+def onset(stamps: Sequence[int], rate: float, end: int) -> int:
+    """When the excess began: the time t after which the posts, against ``rate`` per second, are
+    most unlikely (the Poisson log-likelihood ratio c log(c/e) - (c - e) of the c posts after t,
+    e expected); with nothing expected, the first post."""
+    best_t, best = stamps[0], -math.inf
+    n = len(stamps)
+    for i, t in enumerate(sorted(stamps)):
+        c, e = n - i, max(rate * (end - t), 1e-9)
+        gain = c * math.log(c / e) - (c - e)
+        if gain > best:
+            best_t, best = t, gain
+    return best_t
+
+
+# -- phrases -----------------------------------------------------------------------------------
+
+
+def phrase_candidates(
+    base: Sequence[FeedbackPost],
+    recent: Sequence[FeedbackPost],
+    skip: set[str],
+    profile: Baseline,
+    *,
+    min_authors: int,
+    spike_ratio: float,
+    alpha: float,
+    product: str | None,
+) -> list[Candidate]:
+    """Novel and spiking phrases of ``recent`` against ``base``, grouped by shared posts."""
+    by_phrase: dict[str, list[FeedbackPost]] = defaultdict(list)
+    for p in recent:
+        for g in set(ngrams(p.text, 2)):
+            if not set(g.split()) & skip:
+                by_phrase[g].append(p)
+    voiced = {g: ps for g, ps in by_phrase.items() if authors(ps) >= min_authors}
+    before: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for p in base:
+        for g in ngrams(p.text, 2):
+            if g in voiced:
+                before[g].add((p.author, p.created_ts // DAY))
+    tested = max(1, sum(1 for g in voiced if g in before))
+    q = profile.share()
+    found: list[tuple[str, list[FeedbackPost], dict[str, Any]]] = []
+    for g, ps in voiced.items():
+        if g not in before:
+            found.append((g, ps, {"novel": True, "expected": 0.0}))
+            continue
+        k, b = author_days(ps), len(before[g])
+        expected = profile.expected(b)
+        p_value = binom_sf(k, k + b, q)
+        if k >= spike_ratio * expected and p_value <= alpha / tested:
+            found.append(
+                (g, ps, {"novel": False, "expected": expected, "p": p_value, "baseline": b})
+            )
+    # the seed of a group: most authors, novel before grown, then the most surprising, the
+    # longer phrase (more specific) first
+    found.sort(
+        key=lambda x: (
+            -authors(x[1]),
+            not x[2]["novel"],
+            x[2].get("p", 0.0),
+            -len(x[0].split()),
+            x[0],
+        )
+    )
+    groups: list[tuple[list[str], dict[int, FeedbackPost], dict[str, Any]]] = []
+    for phrase, ps, stats in found:
+        ids = {p.rowid for p in ps}
+        for phrases, members, _seed in groups:
+            inside = len(ids & members.keys())
+            if inside / min(len(ids), len(members)) >= 0.3 and inside >= len(ids) / 2:
+                phrases.append(phrase)
+                members.update({p.rowid: p for p in ps})
+                break
+        else:
+            groups.append(([phrase], {p.rowid: p for p in ps}, {"phrase": phrase, **stats}))
+    return [_phrase_candidate(ph, m, seed, product, tested) for ph, m, seed in groups]
+
+
+def _phrase_candidate(
+    phrases: list[str],
+    members: dict[int, FeedbackPost],
+    seed: dict[str, Any],
+    product: str | None,
+    tested: int,
+) -> Candidate:
+    top = phrases[:3]
+    quoted = ", ".join(f'"{t}"' for t in top)
+    posts = sorted(members.values(), key=lambda p: p.created_ts)
+    if seed["novel"]:
+        return Candidate(
+            "novel_phrase",
+            f"novel:{product or ''}:{min(phrases[:2])}",
+            " · ".join(top),
+            f"new phrase{'s' if len(top) > 1 else ''} {quoted}",
+            posts,
+            0.0,
+            {"phrases": phrases[:10]},
+        )
+    return Candidate(
+        "phrase_spike",
+        f"spike:phrase:{product or ''}:{min(phrases[:2])}",
+        " · ".join(top),
+        f"phrase{'s' if len(top) > 1 else ''} {quoted} grew",
+        posts,
+        seed["expected"],
+        {
+            "phrases": phrases[:10],
+            "baseline_author_days": seed["baseline"],
+            "p_value": float(f"{seed['p']:.3g}"),
+            "surprise": surprise(seed["p"]),
+            "phrases_tested": tested,
+        },
+    )
+
+
+# -- products ----------------------------------------------------------------------------------
+
+MODIFIED_Z = 3.5  # Iglewicz & Hoaglin's usual outlier cut-off
+
+
+def product_candidates(
+    base: Sequence[FeedbackPost],
+    recent: Sequence[FeedbackPost],
+    profile: Baseline,
+    *,
+    min_authors: int,
+    alpha: float,
+    product: str | None,
+) -> list[Candidate]:
+    """Volume and negative-share spikes of the product's own posts."""
+    name = product or "all posts"
+    out = []
+    span = (profile.hi - profile.cut) / DAY
+    base_days = _days(base)
+    level, trend = _level(base_days, profile)
+    expected = level * profile.recent_weights * trend
+    k = author_days(recent)
+    rates = _rolling(base_days, profile, span)
+    x = k / (profile.recent_weights * trend or 1.0)
+    z = _modified_z(x, rates)
+    p = poisson_sf(k, expected)
+    if k - expected >= min_authors and z >= MODIFIED_Z and p <= alpha:
+        out.append(
+            Candidate(
+                "product_spike",
+                f"spike:product:{product or ''}:volume",
+                name,
+                f"posts about {name} grew",
+                sorted(recent, key=lambda p: p.created_ts),
+                expected,
+                {
+                    "metric": "volume",
+                    "author_days": k,
+                    "expected_author_days": round(expected, 2),
+                    "trend": round(trend, 2),
+                    "robust_z": round(z, 2),
+                    "p_value": float(f"{p:.3g}"),
+                    "surprise": surprise(p),
+                },
+            )
+        )
+    neg = [p for p in recent if p.sentiment == "negative"]
+    n_base = sum(len(v) for v in base_days.values())
+    neg_base = sum(1 for p in _one_a_day(base) if p.sentiment == "negative")
+    k_neg = author_days(neg)
+    p0 = (neg_base + 1) / (n_base + 2)
+    shares = _rolling_share(base, profile, span)
+    z_neg = _modified_z(k_neg / max(1, k), shares)
+    p_neg = binom_sf(k_neg, k, p0)
+    if (
+        k_neg >= min_authors
+        and k_neg / max(1, k) - p0 >= 0.1
+        and z_neg >= MODIFIED_Z
+        and p_neg <= alpha
+    ):
+        out.append(
+            Candidate(
+                "product_spike",
+                f"spike:product:{product or ''}:negative",
+                name,
+                f"negative posts about {name} rose to {k_neg / k:.0%} (usually {p0:.0%})",
+                sorted(neg, key=lambda p: p.created_ts),
+                p0 * k,
+                {
+                    "metric": "negative_share",
+                    "author_days": k_neg,
+                    "baseline_share": round(p0, 3),
+                    "robust_z": round(z_neg, 2),
+                    "p_value": float(f"{p_neg:.3g}"),
+                    "surprise": surprise(p_neg),
+                },
+            )
+        )
+    return out
+
+
+def _days(posts: Sequence[FeedbackPost]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = defaultdict(set)
+    for p in posts:
+        out[p.created_ts // DAY].add(p.author)
+    return out
+
+
+def _one_a_day(posts: Sequence[FeedbackPost]) -> list[FeedbackPost]:
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for p in posts:
+        key = (p.author, p.created_ts // DAY)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _level(days: dict[int, set[str]], profile: Baseline) -> tuple[float, float]:
+    """Weekday-adjusted rate of the baseline's second half, and its trend carried to the window
+    (from the first half to the second, clipped to [2/3, 3/2])."""
+    first, last = profile.lo // DAY, profile.cut // DAY
+    mid = (first + last) // 2
+
+    def rate(lo: int, hi: int) -> float:
+        w = sum(profile.weekday[weekday(d)] for d in range(lo, hi)) or 1.0
+        return (sum(len(days.get(d, ())) for d in range(lo, hi)) + 1) / w
+
+    early, late = rate(first, mid), rate(mid, last)
+    half = max(1, last - mid)
+    ahead = half / 2 + (profile.hi - profile.cut) / DAY / 2
+    trend = min(1.5, max(2 / 3, (late / early) ** (ahead / half)))
+    return late, trend
+
+
+def _rolling(days: dict[int, set[str]], profile: Baseline, span: float) -> list[float]:
+    """Weekday-adjusted rates of every ``span``-day stretch of the baseline."""
+    first, last = profile.lo // DAY, profile.cut // DAY
+    n = max(1, round(span))
+    out = []
+    for d0 in range(first, last - n + 1):
+        w = sum(profile.weekday[weekday(d)] for d in range(d0, d0 + n)) or 1.0
+        out.append(sum(len(days.get(d, ())) for d in range(d0, d0 + n)) / w)
+    return out
+
+
+def _rolling_share(posts: Sequence[FeedbackPost], profile: Baseline, span: float) -> list[float]:
+    """The negative share of author-days in every ``span``-day stretch of the baseline."""
+    first, last = profile.lo // DAY, profile.cut // DAY
+    n = max(1, round(span))
+    tot: dict[int, int] = defaultdict(int)
+    neg: dict[int, int] = defaultdict(int)
+    for p in _one_a_day(posts):
+        d = p.created_ts // DAY
+        tot[d] += 1
+        neg[d] += p.sentiment == "negative"
+    out = []
+    for d0 in range(first, last - n + 1):
+        t = sum(tot[d] for d in range(d0, d0 + n))
+        if t:
+            out.append(sum(neg[d] for d in range(d0, d0 + n)) / t)
+    return out
+
+
+def _modified_z(x: float, values: Sequence[float]) -> float:
+    """0.6745 (x - median) / MAD; with a MAD of 0 (a flat baseline), 1/10 of the median stands
+    in, so a flat series still needs a clear step to count."""
+    if not values:
+        return 0.0
+    s = sorted(values)
+    med = s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2
+    dev = sorted(abs(v - med) for v in s)
+    mad = dev[len(dev) // 2] if len(dev) % 2 else (dev[len(dev) // 2 - 1] + dev[len(dev) // 2]) / 2
+    mad = mad or max(med / 10, 1e-9)
+    return 0.6745 * (x - med) / mad
