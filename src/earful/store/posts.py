@@ -70,9 +70,10 @@ class UpsertCounts:
         return UpsertCounts(self.inserted + other.inserted, self.updated + other.updated)
 
 
-# A post turned into plain tuples, ready for the database: (post row without timestamps,
-# entities as (kind, value), author row without timestamp or None). Pure and picklable, so an
-# importer may prepare posts in another process while this one writes.
+# A post turned into plain tuples, ready for the database: (post row starting with its
+# post_key, without timestamps; entities as (kind, value); author row without timestamp or
+# None). Pure and picklable, so an importer may prepare posts in another process while this
+# one writes.
 Prepared = tuple[tuple[Any, ...], list[tuple[str, str]], tuple[Any, ...] | None]
 
 
@@ -86,11 +87,13 @@ def prepare(post: Post, raw_json: str | None = None) -> Prepared:
         raw_json = json.dumps(post.raw, ensure_ascii=False, default=str)
     author = post.author
     handle_norm = fold(author.handle) if author else None
+    created_ts = int(post.created_at.timestamp())
     row = (
+        post_key(created_ts, post.source, post.id),
         post.source,
         post.id,
         format_time(post.created_at),
-        int(post.created_at.timestamp()),
+        created_ts,
         post.text,
         normalize(post.text),
         post.url,
@@ -175,12 +178,7 @@ class PostWriter:
         if not items:
             return
         existing = self._existing(items)
-        fresh: dict[tuple[str, str], int] = {}
-        for row, _e, _a in items:
-            skey = (row[0], row[1])
-            if skey not in existing and skey not in fresh:
-                fresh[skey] = post_key(row[3], row[0], row[1])
-        taken = self._taken(list(fresh.values()))
+        fresh: set[tuple[str, str]] = set()
         fast: list[tuple[Any, ...]] = []
         slow: list[Prepared] = []
         entities: dict[int, list[tuple[str, str, int]]] = {}
@@ -188,22 +186,20 @@ class PostWriter:
         now = self.now
         for item in items:
             row, post_entities, author_row = item
-            skey = (row[0], row[1])
-            key = fresh.pop(skey, None)
-            if key is None or key in taken:
+            skey = (row[1], row[2])
+            if skey in existing or skey in fresh:
                 slow.append(item)
             else:
-                taken.add(key)
-                fast.append((key, *row, now, now))
+                fresh.add(skey)
+                fast.append((*row, now, now))
+                key = row[0]
                 entities[key] = [(kind, value, key) for kind, value in post_entities]
             if author_row is not None:
                 authors[(author_row[0], author_row[1])] = (*author_row, now)
-        if fast:
-            fast.sort(key=_first)
-            self.conn.executemany(_INSERT, fast)
-            self.inserted += len(fast)
-            self.fts += [(r[0], r[6]) for r in fast]
-            self.unindexed.update((r[1], r[2]) for r in fast)
+        if fast and not self._insert(fast):
+            # Two keys collide (same second, same 20-bit hash): let the upsert probe.
+            slow = list(items)
+            entities.clear()
         stale = [(rowid,) for rowid in self._upsert_rows(slow, entities)]
         if stale:
             self.conn.executemany("DELETE FROM post_entities WHERE post_rowid = ?", stale)
@@ -214,6 +210,22 @@ class PostWriter:
         self.conn.executemany(_AUTHOR, list(authors.values()))
         if len(self.fts) >= FTS_BATCH:
             self._index()
+
+    def _insert(self, fast: list[tuple[Any, ...]]) -> bool:
+        """Insert new posts in key order; False (and nothing written) when a key is taken."""
+        fast.sort(key=_first)
+        self.conn.execute("SAVEPOINT fast_insert")
+        try:
+            self.conn.executemany(_INSERT, fast)
+        except sqlite3.IntegrityError:
+            self.conn.execute("ROLLBACK TO fast_insert")
+            self.conn.execute("RELEASE fast_insert")
+            return False
+        self.conn.execute("RELEASE fast_insert")
+        self.inserted += len(fast)
+        self.fts += [(r[0], r[6]) for r in fast]
+        self.unindexed.update((r[1], r[2]) for r in fast)
+        return True
 
     def close(self) -> UpsertCounts:
         """Finish the full-text index; the counts of everything written."""
@@ -228,13 +240,13 @@ class PostWriter:
         execute = self.conn.execute
         now = self.now
         for row, post_entities, _author in slow:
-            if (row[0], row[1]) in self.unindexed:
+            if (row[1], row[2]) in self.unindexed:
                 # The update trigger removes the old text from the index, so it must be there.
                 self._index()
-            key = post_key(row[3], row[0], row[1])
+            key = row[0]
             for _attempt in range(64):
                 try:
-                    rowid, rev = execute(_UPSERT, (key, *row, now, now)).fetchone()
+                    rowid, rev = execute(_UPSERT, (key, *row[1:], now, now)).fetchone()
                     break
                 except sqlite3.IntegrityError as exc:
                     if "posts.rowid" not in str(exc):
@@ -244,8 +256,8 @@ class PostWriter:
                 raise sqlite3.IntegrityError("no free post key")
             if rev == 0:
                 self.inserted += 1
-                self.fts.append((rowid, row[5]))
-                self.unindexed.add((row[0], row[1]))
+                self.fts.append((rowid, row[6]))
+                self.unindexed.add((row[1], row[2]))
             else:
                 self.updated += 1
                 if rowid not in entities:
@@ -263,7 +275,7 @@ class PostWriter:
         """The ``(source, id)`` keys of ``items`` already stored."""
         by_source: dict[str, list[str]] = {}
         for row, _e, _a in items:
-            by_source.setdefault(row[0], []).append(row[1])
+            by_source.setdefault(row[1], []).append(row[2])
         found: set[tuple[str, str]] = set()
         for source, ids in by_source.items():
             rows = self.conn.execute(
@@ -272,16 +284,6 @@ class PostWriter:
             )
             found.update((source, post_id) for (post_id,) in rows)
         return found
-
-    def _taken(self, keys: list[int]) -> set[int]:
-        """Which of ``keys`` are already rowids of stored posts."""
-        if not keys:
-            return set()
-        rows = self.conn.execute(
-            "SELECT rowid FROM posts WHERE rowid IN (SELECT value FROM json_each(?))",
-            (json.dumps(keys),),
-        )
-        return {rowid for (rowid,) in rows}
 
 
 def _first(item: tuple[Any, ...]) -> Any:
