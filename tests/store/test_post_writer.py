@@ -68,3 +68,18 @@ def test_one_writer_over_many_batches(store: SQLiteStore) -> None:
     assert [p.text for p in store.search('"post 45"')] == ["round 40 post 45 #r40"]
     assert len(store.search("#r80", limit=100)) == 30
     assert sorted(int(p.id) for p in store.search("#r30", limit=100)) == list(range(30, 40))
+
+
+def test_colliding_post_repeated_in_its_batch_keeps_the_last_version(store: SQLiteStore) -> None:
+    first, second, _ = _colliding_ids()
+    counts = store.upsert_posts([
+        make_post(id=first, text="first"),
+        make_post(id=second, text="second old #old"),
+        make_post(id=second, text="second new #new"),
+    ])
+    assert (counts.inserted, counts.updated) == (2, 1)
+    got = store.get_post("x", second)
+    assert got is not None and got.text == "second new #new"
+    _check_index(store)
+    assert [p.id for p in store.search("#new")] == [second]
+    assert store.search("old") == []

@@ -39,12 +39,15 @@ ON CONFLICT (source, id) DO UPDATE SET
 RETURNING rowid, rev
 """
 
-_INSERT = """
-INSERT INTO posts (rowid, source, id, created_at, created_ts, text, norm, url, lang, author_id,
-    author_handle, reply_to_id, reply_to_handle, quote_of, repost_of, conversation_id,
+# New posts only: OR IGNORE skips a row whose key another post holds (see PostWriter).
+_INSERT_NEW = """
+INSERT OR IGNORE INTO posts (rowid, source, id, created_at, created_ts, text, norm, url, lang,
+    author_id, author_handle, reply_to_id, reply_to_handle, quote_of, repost_of, conversation_id,
     likes, reposts, replies, quotes, hashtags, mentions, urls, raw, imported_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+
+_AT_KEYS = "SELECT rowid, source, id FROM posts WHERE rowid IN (SELECT value FROM json_each(?))"
 
 _AUTHOR = """
 INSERT INTO authors (source, id, handle, handle_norm, name, bio, followers, following, updated_at)
@@ -179,27 +182,31 @@ class PostWriter:
             return
         existing = self._existing(items)
         fresh: set[tuple[str, str]] = set()
-        fast: list[tuple[Any, ...]] = []
+        fast: list[Prepared] = []
         slow: list[Prepared] = []
-        entities: dict[int, list[tuple[str, str, int]]] = {}
         authors: dict[tuple[str, str], tuple[Any, ...]] = {}
         now = self.now
         for item in items:
-            row, post_entities, author_row = item
+            row, _entities, author_row = item
             skey = (row[1], row[2])
             if skey in existing or skey in fresh:
                 slow.append(item)
             else:
                 fresh.add(skey)
-                fast.append((*row, now, now))
-                key = row[0]
-                entities[key] = [(kind, value, key) for kind, value in post_entities]
+                fast.append(item)
             if author_row is not None:
                 authors[(author_row[0], author_row[1])] = (*author_row, now)
-        if fast and not self._insert(fast):
-            # Two keys collide (same second, same 20-bit hash): let the upsert probe.
-            slow = list(items)
-            entities.clear()
+        left = self._insert(fast)
+        if left:
+            # Their keys are taken (same second, same 20-bit hash): let the upsert probe,
+            # in file order with the rest.
+            queued = {id(item) for item in slow}
+            slow = [i for i in items if id(i) in queued or (i[0][1], i[0][2]) in left]
+            fast = [item for item in fast if (item[0][1], item[0][2]) not in left]
+        entities = {
+            row[0]: [(kind, value, row[0]) for kind, value in post_entities]
+            for row, post_entities, _a in fast
+        }
         stale = [(rowid,) for rowid in self._upsert_rows(slow, entities)]
         if stale:
             self.conn.executemany("DELETE FROM post_entities WHERE post_rowid = ?", stale)
@@ -211,21 +218,22 @@ class PostWriter:
         if len(self.fts) >= FTS_BATCH:
             self._index()
 
-    def _insert(self, fast: list[tuple[Any, ...]]) -> bool:
-        """Insert new posts in key order; False (and nothing written) when a key is taken."""
-        fast.sort(key=_first)
-        self.conn.execute("SAVEPOINT fast_insert")
-        try:
-            self.conn.executemany(_INSERT, fast)
-        except sqlite3.IntegrityError:
-            self.conn.execute("ROLLBACK TO fast_insert")
-            self.conn.execute("RELEASE fast_insert")
-            return False
-        self.conn.execute("RELEASE fast_insert")
-        self.inserted += len(fast)
-        self.fts += [(r[0], r[6]) for r in fast]
-        self.unindexed.update((r[1], r[2]) for r in fast)
-        return True
+    def _insert(self, fast: list[Prepared]) -> set[tuple[str, str]]:
+        """Insert new posts in key order; the ``(source, id)`` of those whose key was taken."""
+        if not fast:
+            return set()
+        now = self.now
+        rows = sorted(((*row, now, now) for row, _e, _a in fast), key=_first)
+        left: set[tuple[str, str]] = set()
+        if self.conn.executemany(_INSERT_NEW, rows).rowcount < len(rows):
+            keys = json.dumps([r[0] for r in rows])
+            stored = set(self.conn.execute(_AT_KEYS, (keys,)).fetchall())
+            left = {(r[1], r[2]) for r in rows if (r[0], r[1], r[2]) not in stored}
+            rows = [r for r in rows if (r[1], r[2]) not in left]
+        self.inserted += len(rows)
+        self.fts += [(r[0], r[6]) for r in rows]
+        self.unindexed.update((r[1], r[2]) for r in rows)
+        return left
 
     def close(self) -> UpsertCounts:
         """Finish the full-text index; the counts of everything written."""
