@@ -9,6 +9,7 @@ import pytest
 
 from earful.errors import InputError
 from earful.importers import import_file
+from earful.importers.base import ReadContext, Rejected
 from earful.store.sqlite import SQLiteStore
 from tests.importers.conftest import Snapshot
 
@@ -164,3 +165,45 @@ def test_batches_commit_together(store: SQLiteStore, tmp_path: Path, snapshot: S
     report = import_file(store, path, skip_bad=tmp_path / "r.jsonl")
     assert (report.inserted, report.rejected) == (2500, 1)
     assert store.count("#t3") == len([i for i in range(2500) if i % 7 == 3])
+
+
+POST = '{"source": "x", "created_at": "2026-01-01T00:00:00Z", "text": "t", '
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        POST + '"id": "1", "a": 1, "a": 2}',
+        POST + '"id": "1", "a": 1e400, "b": NaN, "c": -Infinity}',
+        POST + '"id": "1", "a": "\\ud800"}',
+        POST + '"id": 123456789012345678901234567890}',
+        POST + '"id": "1", "metrics": {"likes": 98765432109876543210}}',
+        POST + '"id": 18446744073709551615, "b": -9223372036854775808, "c": 1.0000000000000002}',
+        POST + '"id": "1",, }',
+        POST + '"id": "tab\there"}',
+        POST + '"id": [1, 2}',
+        "{'id': 1}",
+        '"just a string"',
+        POST + '"id": "1"} trailing',
+    ],
+)
+def test_fast_json_reads_what_json_reads(
+    line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from earful.importers import jsonl
+
+    path = tmp_path / "one.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    ctx = ReadContext(path=path)
+
+    def outcome() -> list[object]:
+        with path.open("rb") as fh:
+            return [
+                (item.error.reason, item.error.column) if isinstance(item, Rejected)
+                else (repr(item), item.raw)
+                for item in jsonl.read_jsonl(fh, ctx)
+            ]
+
+    fast = outcome()
+    monkeypatch.setattr(jsonl, "_fast_loads", lambda: None)
+    assert fast == outcome()

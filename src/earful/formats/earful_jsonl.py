@@ -190,11 +190,11 @@ def _plain_post(obj: dict[str, Any], raw: Mapping[str, Any] | None) -> Post | No
         repost_of=repost_of,
         conversation_id=conversation_id,
         metrics=metrics,
-        hashtags=_strlist(obj, "hashtags", "#") if hashtags is not None
+        hashtags=_strlist(obj, "hashtags", "#") or () if hashtags is not None
         else extract_hashtags(text),
-        mentions=_strlist(obj, "mentions", "@") if mentions is not None
+        mentions=_strlist(obj, "mentions", "@") or () if mentions is not None
         else extract_mentions(text),
-        urls=_strlist(obj, "urls") if urls is not None else extract_urls(text),
+        urls=_strlist(obj, "urls") or () if urls is not None else extract_urls(text),
         raw=raw if raw is not None else dict(obj),
     )
 

@@ -7,8 +7,9 @@ rejected with its line (and, for JSON syntax errors, its column).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING
+import re
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 from earful.errors import InputError
 from earful.formats.earful_jsonl import post_from_dict
@@ -34,9 +35,35 @@ def prepare_jsonl(fh: IO[bytes], ctx: ReadContext) -> Iterator[Prepared | Reject
         yield item if isinstance(item, Rejected) else prepare(*item)
 
 
+_LONG_NUMBER = re.compile(rb"\d{20}")
+
+
+def _fast_loads() -> Callable[[bytes], Any] | None:
+    """orjson's loads where installed (about twice as fast).
+
+    orjson reads integers over 64 bits as floats, so lines with 20 digits in a row go to
+    json; callers hand whatever orjson refuses (NaN, lone surrogates, syntax errors) to
+    :func:`json.loads` too, so results and error messages stay json's.
+    """
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    fast = orjson.loads
+    long_number = _LONG_NUMBER.search
+
+    def loads(data: bytes) -> Any:
+        if long_number(data):
+            raise ValueError("an integer json reads exactly")
+        return fast(data)
+
+    return loads
+
+
 def _parse(fh: IO[bytes], ctx: ReadContext) -> Iterator[tuple[Post, str | None] | Rejected]:
     """(post, its line when that is the raw payload unchanged) or a rejected line."""
     default_source = ctx.source
+    fast_loads = _fast_loads()
     loads = json.loads
     first = getattr(fh, "first_line", 1)  # set when reading a block of a larger file
     for lineno, data in enumerate(fh, first):
@@ -51,7 +78,10 @@ def _parse(fh: IO[bytes], ctx: ReadContext) -> Iterator[tuple[Post, str | None] 
             yield Rejected(error, data.decode("utf-8", "replace").rstrip("\r\n"))
             continue
         try:
-            obj = loads(text)
+            try:
+                obj = fast_loads(data) if fast_loads else loads(text)
+            except ValueError:
+                obj = loads(text)
             line: str | None = text
             if default_source and isinstance(obj, dict) and obj.get("source") is None:
                 obj["source"] = default_source
