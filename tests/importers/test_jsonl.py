@@ -175,6 +175,8 @@ POST = '{"source": "x", "created_at": "2026-01-01T00:00:00Z", "text": "t", '
     [
         POST + '"id": "1", "a": 1, "a": 2}',
         POST + '"id": "1", "a": 1e400, "b": NaN, "c": -Infinity}',
+        '{"id": "1", "created_at": "2026-01-01T00:00:00Z", "text": "t",'
+        ' "big": 1234567890123456789012}',
         POST + '"id": "1", "a": "\\ud800"}',
         POST + '"id": 123456789012345678901234567890}',
         POST + '"id": "1", "metrics": {"likes": 98765432109876543210}}',
@@ -187,21 +189,21 @@ POST = '{"source": "x", "created_at": "2026-01-01T00:00:00Z", "text": "t", '
         POST + '"id": "1"} trailing',
     ],
 )
+@pytest.mark.parametrize("source", [None, "hn"])
 def test_fast_json_reads_what_json_reads(
-    line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    line: str, source: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from earful.importers import jsonl
 
     path = tmp_path / "one.jsonl"
     path.write_text(line + "\n", encoding="utf-8")
-    ctx = ReadContext(path=path)
+    ctx = ReadContext(path=path, source=source)
 
     def outcome() -> list[object]:
         with path.open("rb") as fh:
             return [
-                (item.error.reason, item.error.column) if isinstance(item, Rejected)
-                else (repr(item), item.raw)
-                for item in jsonl.read_jsonl(fh, ctx)
+                (item.error.reason, item.error.column) if isinstance(item, Rejected) else item
+                for item in jsonl.prepare_jsonl(fh, ctx)
             ]
 
     fast = outcome()
