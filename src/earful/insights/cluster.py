@@ -20,7 +20,12 @@ Labels = npt.NDArray[np.int64]
 
 
 def cluster(
-    vectors: Vectors, *, min_size: int = 5, merge_distance: float = 0.8, seed: int = 0
+    vectors: Vectors,
+    *,
+    min_size: int = 5,
+    merge_distance: float = 0.4,
+    k_factor: float = 1.5,
+    seed: int = 0,
 ) -> Labels:
     """Cluster labels (0..k-1, or -1 for outliers) for the rows of ``vectors``."""
     n = len(vectors)
@@ -28,7 +33,7 @@ def cluster(
         return np.full(n, -1, dtype=np.int64)
     from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 
-    k0 = int(min(max(2, round(math.sqrt(n / 2) * 1.5)), 300, n // 2 or 1))
+    k0 = int(min(max(2, round(math.sqrt(n / 2) * k_factor)), 300, n // 2 or 1))
     if n > 20_000:
         km = MiniBatchKMeans(
             n_clusters=k0, random_state=seed, n_init=3, batch_size=4096, max_iter=100

