@@ -31,3 +31,13 @@ def test_entity_shortcuts_match_the_regexes(text: str) -> None:
     assert t.extract_mentions(text) == t._unique(m.group(1) for m in t._MENTION.finditer(text))
     urls = [m.group(0).rstrip(t._URL_TRAIL) for m in t._URL.finditer(text)]
     assert t.extract_urls(text) == t._unique(u for u in urls if len(u) > len("https://"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=8), max_size=4))
+def test_entity_lists_are_json(values: list[str]) -> None:
+    import json
+
+    from earful.store.posts import _json_list
+
+    assert _json_list(tuple(values)) == json.dumps(values, ensure_ascii=False)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import json.encoder
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,9 @@ from typing import Any
 from earful.formats.earful_jsonl import format_time
 from earful.models import Author, Metrics, Post, ReplyTo
 from earful.text import fold, normalize
+
+# json's C string encoder (quotes and escapes, non-ASCII kept): what json.dumps uses for a str.
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
 
 POST_COLUMNS = (
     "rowid, source, id, created_at, text, url, lang, author_id, author_handle, reply_to_id,"
@@ -305,7 +309,10 @@ def post_key(created_ts: int, source: str, post_id: str) -> int:
 
 
 def _json_list(values: tuple[str, ...]) -> str:
-    return json.dumps(list(values), ensure_ascii=False) if values else "[]"
+    """``json.dumps(list(values), ensure_ascii=False)``, built from json's own string encoder."""
+    if not values:
+        return "[]"
+    return "[" + ", ".join(map(_encode_string, values)) + "]"
 
 
 def _entities(post: Post) -> list[tuple[str, str]]:
