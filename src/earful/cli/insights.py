@@ -164,7 +164,8 @@ def alerts(
     show_all: Annotated[bool, typer.Option("--all", help="Include resolved alerts.")] = False,
     json: JsonOpt = False,
 ) -> None:
-    """Emerging issues (novel phrases/themes, spikes); `alerts ack|resolve ID` changes state."""
+    """Emerging issues (new phrases/themes; phrase, theme and product spikes); `alerts
+    ack|resolve|reopen ID` changes state."""
     from earful.errors import InputError
     from earful.insights.alerts import detect_alerts, set_state
     from earful.store.insights import ALERT_STATES, list_alerts

@@ -264,8 +264,11 @@ def _store(
             examples.append(p.to_json(max_text=280))
         if len(examples) == 3:
             break
+    what = cand.what
+    if cand.expected:
+        what += f" ({measure} author-days, {cand.expected:.1f} expected)"
     explanation = {
-        "what": cand.what,
+        "what": what,
         "since": datetime.fromtimestamp(began, UTC).isoformat(),
         "window": [start.isoformat(), until.isoformat()],
         "authors": n_authors,

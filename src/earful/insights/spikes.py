@@ -177,21 +177,32 @@ def phrase_candidates(
                 by_phrase[g].append(p)
     voiced = {g: ps for g, ps in by_phrase.items() if authors(ps) >= min_authors}
     before: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    for p in base:
-        for g in ngrams(p.text, 2):
-            if g in voiced:
-                before[g].add((p.author, p.created_ts // DAY))
+    churn = _Churn(profile, skip, base)
+    wanted = set(voiced)
+    head = len(base) - len(churn.tail)
+    for i, p in enumerate(base):
+        if i < head:
+            grams = set(ngrams(p.text, 2))
+            churn.add(grams)
+        else:
+            grams = churn.tail[i - head][1]
+        for g in grams & wanted:
+            before[g].add((p.author, p.created_ts // DAY))
+    floor = churn.floor(min_authors)
     tested = max(1, sum(1 for g in voiced if g in before))
     q = profile.share()
     found: list[tuple[str, list[FeedbackPost], dict[str, Any]]] = []
     for g, ps in voiced.items():
         if g not in before:
-            found.append((g, ps, {"novel": True, "expected": 0.0}))
+            if authors(ps) >= floor:
+                found.append((g, ps, {"novel": True, "expected": 0.0, "floor": floor}))
             continue
         k, b = author_days(ps), len(before[g])
         expected = profile.expected(b)
+        if k < spike_ratio * expected:
+            continue
         p_value = binom_sf(k, k + b, q)
-        if k >= spike_ratio * expected and p_value <= alpha / tested:
+        if p_value <= alpha / tested:
             found.append(
                 (g, ps, {"novel": False, "expected": expected, "p": p_value, "baseline": b})
             )
@@ -220,6 +231,55 @@ def phrase_candidates(
     return [_phrase_candidate(ph, m, seed, product, tested) for ph, m, seed in groups]
 
 
+class _Churn:
+    """How many distinct authors a never-seen phrase needs to be news: the fewest (at least
+    ``min_authors``) that phrases new in each of the baseline's own last three windows (new
+    against what came before them) reached, on average, less than once a window. A large,
+    lively vocabulary has phrases that are new every week; a narrow one has few."""
+
+    RUNS = 3
+
+    def __init__(self, profile: Baseline, skip: set[str], base: Sequence[FeedbackPost]) -> None:
+        span = profile.hi - profile.cut
+        self.starts = sorted(
+            profile.cut - span * (j + 1)
+            for j in range(self.RUNS)
+            if profile.cut - span * (j + 2) >= profile.lo  # a window's worth of history first
+        )
+        self.span = span
+        lo = self.starts[0] if self.starts else profile.cut
+        # the posts of the windows (the baseline's tail: posts come in time order)
+        self.tail = [(p, set(ngrams(p.text, 2))) for p in base if p.created_ts >= lo]
+        self.first: dict[str, int] = {}  # when each phrase of the windows was first used there
+        self.watch: set[str] = set()
+        for p, grams in self.tail:
+            new = grams - self.watch
+            self.first.update(dict.fromkeys(new, p.created_ts))
+            self.watch |= new
+        self.lo, self.skip = lo, skip
+        self.old: set[str] = set()  # of those, the ones used before the windows
+
+    def add(self, grams: set[str]) -> None:
+        """Note a baseline post before the windows (the posts before ``tail``)."""
+        self.old |= grams & self.watch
+
+    def floor(self, min_authors: int) -> int:
+        if not self.starts:
+            return min_authors
+        fresh: dict[tuple[int, str], set[str]] = defaultdict(set)
+        for p, grams in self.tail:
+            j = (p.created_ts - self.lo) // self.span
+            s0 = self.starts[min(j, len(self.starts) - 1)]
+            for g in grams - self.old:
+                if self.first[g] >= s0 and not set(g.split()) & self.skip:
+                    fresh[j, g].add(p.author)
+        sizes = [len(a) for a in fresh.values()]
+        m = min_authors
+        while sum(1 for n in sizes if n >= m) >= len(self.starts):
+            m += 1
+        return m
+
+
 def _phrase_candidate(
     phrases: list[str],
     members: dict[int, FeedbackPost],
@@ -238,7 +298,7 @@ def _phrase_candidate(
             f"new phrase{'s' if len(top) > 1 else ''} {quoted}",
             posts,
             0.0,
-            {"phrases": phrases[:10]},
+            {"phrases": phrases[:10], "novelty_floor": seed["floor"]},
         )
     return Candidate(
         "phrase_spike",
