@@ -8,6 +8,7 @@ Clusters smaller than ``min_size`` are outliers (label -1).
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 
@@ -32,6 +33,7 @@ def cluster(
     if n < max(2, min_size):
         return np.full(n, -1, dtype=np.int64)
     from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
+    from sklearn.exceptions import ConvergenceWarning
 
     k0 = int(min(max(2, round(math.sqrt(n / 2) * k_factor)), 300, n // 2 or 1))
     if n > 20_000:
@@ -40,7 +42,9 @@ def cluster(
         )
     else:
         km = KMeans(n_clusters=k0, random_state=seed, n_init=2, max_iter=100)
-    with native_threads():
+    with native_threads(), warnings.catch_warnings():
+        # fewer distinct points than k (posts with the same words): some clusters stay empty
+        warnings.simplefilter("ignore", ConvergenceWarning)
         fine = km.fit_predict(vectors)
     centres = km.cluster_centers_.astype(np.float32)
     centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
