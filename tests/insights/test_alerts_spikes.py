@@ -131,3 +131,40 @@ def test_same_issue_in_a_later_window_is_a_new_alert(ws: Ws) -> None:
     assert len(now) == 1 and now[0].id != first[0].id and now[0].kind == "phrase_spike"
     old = [a for a in list_alerts(ws.store.conn, ALERT_STATES) if a.id == first[0].id]
     assert old[0].state == "resolved"  # the earlier episode stays closed
+
+
+def test_novelty_needs_more_authors_where_new_words_are_common(ws: Ws) -> None:
+    _background(ws)
+    # in each of the three 3-day stretches before the window, two words nobody used before are
+    # each used by three people: here a new word with three or four authors is not yet news
+    churn = []
+    for j in range(3):
+        start = WINDOW - timedelta(days=3 * (j + 1))
+        for w in range(2):
+            word = f"zorblat{'abc'[j]}{'xy'[w]}"
+            churn += [
+                post(
+                    "sync",
+                    start + timedelta(hours=10 * i + w),
+                    f"c{j}{w}{i}",
+                    text=f"Widgety {word}",
+                )
+                for i in range(3)
+            ]
+    ws.add(churn)
+
+    def novel() -> list[AlertRow]:
+        alerts = detect_alerts(ws.store, ws.config, now=END)
+        return [a for a in alerts if "quuxify" in a.explanation.get("phrases", [])]
+
+    ws.add(
+        [
+            post("sync", WINDOW + timedelta(hours=i), f"q{i}", text="Widgety quuxify")
+            for i in range(4)
+        ]
+    )
+    assert novel() == []
+    ws.add([post("sync", WINDOW + timedelta(hours=9), "q9", text="Widgety quuxify")])
+    (a,) = novel()
+    assert a.kind == "novel_phrase" and a.explanation["novelty_floor"] == 5
+    assert a.explanation["authors"] == 5

@@ -234,10 +234,11 @@ def phrase_candidates(
 class _Churn:
     """How many distinct authors a never-seen phrase needs to be news: the fewest (at least
     ``min_authors``) that phrases new in each of the baseline's own last three windows (new
-    against what came before them) reached, on average, less than once a window. A large,
-    lively vocabulary has phrases that are new every week; a narrow one has few."""
+    against what came before them) reach at most once in ten windows. A large, lively
+    vocabulary has phrases that are new every week; a narrow one has few."""
 
     RUNS = 3
+    RATE = 0.1  # expected chance novelty alerts per run
 
     def __init__(self, profile: Baseline, skip: set[str], base: Sequence[FeedbackPost]) -> None:
         span = profile.hi - profile.cut
@@ -274,8 +275,17 @@ class _Churn:
                 if self.first[g] >= s0 and not set(g.split()) & self.skip:
                     fresh[j, g].add(p.author)
         sizes = [len(a) for a in fresh.values()]
+
+        def reached(m: int) -> int:
+            return sum(1 for n in sizes if n >= m)
+
         m = min_authors
-        while sum(1 for n in sizes if n >= m) >= len(self.starts):
+        while m < 50:
+            # few phrases reach m authors, so the count is read with the geometric decay
+            # from m - 2 to m - 1 authors as well, and the larger of the two is kept
+            decay = reached(m - 1) ** 2 / max(1, reached(m - 2)) if m >= 2 else 0.0
+            if max(reached(m), decay) / len(self.starts) <= self.RATE:
+                break
             m += 1
         return m
 
