@@ -129,16 +129,20 @@ def label_file(
     loaded here first. A bad line raises ValueError (see :func:`parse_lines`) when its chunk
     comes up; ``out`` then holds the lines before it, so write to a temporary file.
     """
+    import itertools
+
     chunks = iter_chunks(src, chunk)
-    if jobs <= 1 or accurate:
-        for c in chunks:
+    head = list(itertools.islice(chunks, 2))
+    every = itertools.chain(head, chunks)
+    if jobs <= 1 or accurate or len(head) < 2:  # one chunk: not worth starting workers
+        for c in every:
             out.write(label_chunk(c, product, accurate))
         return
     import multiprocessing as mp
 
     preload()
     with mp.get_context("fork").Pool(jobs) as pool:
-        for text in pool.imap(_worker, ((c, product) for c in chunks)):
+        for text in pool.imap(_worker, ((c, product) for c in every)):
             out.write(text)
 
 
