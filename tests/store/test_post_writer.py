@@ -83,3 +83,11 @@ def test_colliding_post_repeated_in_its_batch_keeps_the_last_version(store: SQLi
     _check_index(store)
     assert [p.id for p in store.search("#new")] == [second]
     assert store.search("old") == []
+
+
+def test_existing_posts_are_found_in_large_batches_and_odd_ids(store: SQLiteStore) -> None:
+    posts = [make_post(id=f"{i}\x00é\u2028\"'\\") for i in range(1200)]
+    assert store.upsert_posts(posts).inserted == 1200
+    counts = store.upsert_posts(posts)  # one batch of 1200 > the ids per lookup
+    assert (counts.inserted, counts.updated) == (0, 1200)
+    assert store.count_posts() == 1200

@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from earful.formats.earful_jsonl import format_time
@@ -284,18 +285,27 @@ class PostWriter:
         self.unindexed.clear()
 
     def _existing(self, items: Sequence[Prepared]) -> set[tuple[str, str]]:
-        """The ``(source, id)`` keys of ``items`` already stored."""
+        """The ``(source, id)`` keys of ``items`` already stored (compared as the unique
+        index compares them: bound parameters, no round trip through JSON)."""
         by_source: dict[str, list[str]] = {}
         for row, _e, _a in items:
             by_source.setdefault(row[1], []).append(row[2])
         found: set[tuple[str, str]] = set()
         for source, ids in by_source.items():
-            rows = self.conn.execute(
-                "SELECT id FROM posts WHERE source = ? AND id IN (SELECT value FROM json_each(?))",
-                (source, json.dumps(ids)),
-            )
-            found.update((source, post_id) for (post_id,) in rows)
+            for start in range(0, len(ids), _IN_LIMIT):
+                part = ids[start : start + _IN_LIMIT]
+                sql = f"SELECT id FROM posts WHERE source = ? AND id IN ({_marks(len(part))})"
+                rows = self.conn.execute(sql, [source, *part])
+                found.update((source, post_id) for (post_id,) in rows)
         return found
+
+
+_IN_LIMIT = 500  # ids per lookup (SQLite allows 32766 parameters since 3.32, 999 before)
+
+
+@lru_cache(maxsize=64)
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 
 def _first(item: tuple[Any, ...]) -> Any:
