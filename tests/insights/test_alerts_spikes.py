@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from earful.insights.alerts import detect_alerts, set_state
-from earful.insights.spikes import binom_sf, onset, poisson_sf, surprise
+from earful.insights.spikes import binom_sf, fold, onset, poisson_sf, surprise
 from earful.store.insights import ALERT_STATES, AlertRow, list_alerts
 
 from .conftest import END, Ws, post, spread
@@ -27,6 +27,13 @@ def test_tails_match_closed_forms() -> None:
     far = poisson_sf(60, 5.0)
     assert 0 < far < 1e-30
     assert surprise(far) == 30.0 and surprise(0.01) == 2.0
+
+
+def test_word_forms_are_counted_together() -> None:
+    assert fold("lost bags") == fold("lost bag") == "lost bag"
+    assert fold("crashes") == fold("crashe")
+    assert fold("bus pass status") == "bus pass status"  # not plurals
+    assert fold("was its") == "was its"  # too short to tell
 
 
 def test_onset_finds_where_the_excess_begins() -> None:

@@ -18,9 +18,10 @@ make a spike, while a steady poster is still seen on each day they post.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from earful.insights.cluster import ngrams
@@ -158,6 +159,20 @@ def onset(stamps: Sequence[int], rate: float, end: int) -> int:
 # -- phrases -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=200_000)
+def fold(phrase: str) -> str:
+    """The phrase with plural and 3rd-person -s dropped from words of 4+ letters (bags → bag,
+    crashes → crashe), so the forms of a word are counted together."""
+    return " ".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+        for w in phrase.split()
+    )
+
+
+def folded(text: str) -> set[str]:
+    return {fold(g) for g in ngrams(text, 2)}
+
+
 def phrase_candidates(
     base: Sequence[FeedbackPost],
     recent: Sequence[FeedbackPost],
@@ -170,11 +185,16 @@ def phrase_candidates(
     product: str | None,
 ) -> list[Candidate]:
     """Novel and spiking phrases of ``recent`` against ``base``, grouped by shared posts."""
+    skip = {fold(w) for w in skip}
     by_phrase: dict[str, list[FeedbackPost]] = defaultdict(list)
+    forms: dict[str, Counter[str]] = defaultdict(Counter)  # how each folded phrase was written
     for p in recent:
         for g in set(ngrams(p.text, 2)):
-            if not set(g.split()) & skip:
-                by_phrase[g].append(p)
+            f = fold(g)
+            if not set(f.split()) & skip:
+                if f not in forms or p.rowid != by_phrase[f][-1].rowid:
+                    by_phrase[f].append(p)
+                forms[f][g] += 1
     voiced = {g: ps for g, ps in by_phrase.items() if authors(ps) >= min_authors}
     before: dict[str, set[tuple[str, int]]] = defaultdict(set)
     churn = _Churn(profile, skip, base)
@@ -182,7 +202,7 @@ def phrase_candidates(
     head = len(base) - len(churn.tail)
     for i, p in enumerate(base):
         if i < head:
-            grams = set(ngrams(p.text, 2))
+            grams = folded(p.text)
             churn.add(grams)
         else:
             grams = churn.tail[i - head][1]
@@ -228,7 +248,11 @@ def phrase_candidates(
                 break
         else:
             groups.append(([phrase], {p.rowid: p for p in ps}, {"phrase": phrase, **stats}))
-    return [_phrase_candidate(ph, m, seed, product, tested) for ph, m, seed in groups]
+    shown = {g: c.most_common(1)[0][0] for g, c in forms.items()}
+    return [
+        _phrase_candidate([shown[g] for g in ph], m, seed, product, tested)
+        for ph, m, seed in groups
+    ]
 
 
 class _Churn:
@@ -250,7 +274,7 @@ class _Churn:
         self.span = span
         lo = self.starts[0] if self.starts else profile.cut
         # the posts of the windows (the baseline's tail: posts come in time order)
-        self.tail = [(p, set(ngrams(p.text, 2))) for p in base if p.created_ts >= lo]
+        self.tail = [(p, folded(p.text)) for p in base if p.created_ts >= lo]
         self.first: dict[str, int] = {}  # when each phrase of the windows was first used there
         self.watch: set[str] = set()
         for p, grams in self.tail:
