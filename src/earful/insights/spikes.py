@@ -170,7 +170,7 @@ def fold(phrase: str) -> str:
 
 
 def folded(text: str) -> set[str]:
-    return {fold(g) for g in ngrams(text, 2)}
+    return {fold(g) if g.endswith("s") or "s " in g else g for g in ngrams(text, 2)}
 
 
 def phrase_candidates(
@@ -190,7 +190,7 @@ def phrase_candidates(
     forms: dict[str, Counter[str]] = defaultdict(Counter)  # how each folded phrase was written
     for p in recent:
         for g in set(ngrams(p.text, 2)):
-            f = fold(g)
+            f = fold(g) if g.endswith("s") or "s " in g else g
             if not set(f.split()) & skip:
                 if f not in forms or p.rowid != by_phrase[f][-1].rowid:
                     by_phrase[f].append(p)
