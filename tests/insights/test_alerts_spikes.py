@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from earful.insights.alert_stats import binom_sf, onset, poisson_sf, surprise
 from earful.insights.alerts import detect_alerts, set_state
-from earful.insights.spikes import binom_sf, fold, onset, poisson_sf, surprise
+from earful.insights.spikes import fold
 from earful.store.insights import ALERT_STATES, AlertRow, list_alerts
 
 from .conftest import END, Ws, post, spread

@@ -27,18 +27,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from earful.insights.alert_stats import Baseline, binom_sf, onset, surprise
 from earful.insights.cluster import ngrams
 from earful.insights.scope import Scope, is_credible, load_scope, own_handles
 from earful.insights.spikes import (
-    Baseline,
     Candidate,
     author_days,
     authors,
-    binom_sf,
-    onset,
     phrase_candidates,
     product_candidates,
-    surprise,
 )
 from earful.store import insights as db
 from earful.store.insights import AlertRow, FeedbackPost
