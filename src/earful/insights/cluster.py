@@ -28,10 +28,23 @@ def cluster(
     k_factor: float = 1.5,
     seed: int = 0,
 ) -> Labels:
-    """Cluster labels (0..k-1, or -1 for outliers) for the rows of ``vectors``."""
+    """Cluster labels (0..k-1, or -1 for outliers) for the rows of ``vectors``.
+
+    Zero rows (posts with no word the embedder knows) are outliers."""
     n = len(vectors)
     if n < max(2, min_size):
         return np.full(n, -1, dtype=np.int64)
+    known = np.flatnonzero(np.any(vectors != 0, axis=1))
+    if len(known) < n:
+        out = np.full(n, -1, dtype=np.int64)
+        out[known] = cluster(
+            vectors[known],
+            min_size=min_size,
+            merge_distance=merge_distance,
+            k_factor=k_factor,
+            seed=seed,
+        )
+        return out
     from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
     from sklearn.exceptions import ConvergenceWarning
 

