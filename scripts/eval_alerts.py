@@ -200,6 +200,7 @@ def replay(
     out["p3"] = _precision(alerts, gold, 3)
     out["p5"] = _precision(alerts, gold, 5)
     out["issue_p3"] = _precision(alerts, issue, 3)
+    out["top3"] = [(_correct(a, gold), _correct(a, issue)) for a in alerts[:3]]
     out["kinds"] = Counter(a.kind for a in alerts)
     out["top"] = [
         f"{a.kind}: {a.subject} ({sum(i in gold for i in a.explanation['post_ids'])}"
@@ -278,13 +279,12 @@ def run_replays(
     hold_all: bool = False,
     log: Callable[[str], None] = print,
 ) -> None:
-    caught, p3s, issue3, lead = 0, [], [], []
+    caught, lead, top3, false_alarms = 0, [], [], []
     for n, b in enumerate(bursts):
         res = replay(root / f"{name}{n}", rows, products, b, size, seed, hold_all)
         c = res["caught"]
         caught += c is not None
-        p3s.append(res["p3"])
-        issue3.append(res["issue_p3"])
+        top3 += res["top3"]
         if c:
             lead.append(c[0])
         log(
@@ -297,12 +297,15 @@ def run_replays(
             log(f"      {t}")
     for p in sorted({b[0] for b in bursts}, key=str):  # a replay without a burst
         res = replay(root / f"{name}null{p}", rows, products, (p, "\0none"), size, seed)
+        false_alarms += res["fired"]
         kinds = dict(res["kinds"])
         log(f"  {name} no burst ({p or 'all posts'}): fired per run {res['fired']} {kinds}")
-    k = len(bursts)
+    k, n = len(bursts), len(top3)
     log(
         f"{name}: caught {caught}/{k}; mean lead {sum(lead) / max(1, len(lead)):.0f} h;"
-        f" mean P@3 {sum(p3s) / k:.2f} (issue-level {sum(issue3) / k:.2f})"
+        f" top-3 alerts of each replay's last run: {sum(c for c, _ in top3)}/{n} correct"
+        f" ({sum(i for _, i in top3)}/{n} issue-level); without a burst"
+        f" {sum(false_alarms)} alerts in {len(false_alarms)} runs"
     )
 
 
