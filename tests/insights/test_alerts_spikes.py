@@ -103,19 +103,32 @@ def test_product_volume_spike_explains_itself(ws: Ws) -> None:
 
 
 def test_negative_share_spike(ws: Ws) -> None:
-    days = 31
-    start = END - timedelta(days=days)
-    ws.add(spread("darkmode", 2 * (days - 3), start, days - 3, "happy"), sentiment="positive")
-    ws.add(spread("sync", days, start, days, "sad"), sentiment="negative")
-    ws.add(spread("pricing", 6, WINDOW, 3, "angry"), sentiment="negative")
+    start = END - timedelta(days=31)
+    # the same topics at the same volume, but what was praise is now complaint
+    ws.add(spread("darkmode", 56, start, 28, "happy"), sentiment="positive")
+    ws.add(spread("darkmode", 6, WINDOW, 3, "unhappy"), sentiment="negative")
+    ws.add(spread("sync", 31, start, 31, "sad"), sentiment="negative")
     alerts = detect_alerts(ws.store, ws.config, now=END)
-    kinds = {(a.kind, a.explanation.get("metric")) for a in alerts}
-    assert ("product_spike", "negative_share") in kinds
-    assert ("product_spike", "volume") not in kinds  # as many posts as usual
-    (a,) = [a for a in alerts if a.explanation.get("metric") == "negative_share"]
-    e = a.explanation
+    assert [(a.kind, a.explanation.get("metric")) for a in alerts] == [
+        ("product_spike", "negative_share")
+    ]
+    e = alerts[0].explanation
     assert e["negative_share"] == 1.0 and 0.25 < e["baseline_share"] < 0.45
-    assert "usually" in e["what"]
+    assert e["author_days"] == 9 and e["robust_z"] >= 3.5
+    assert "usually" in e["what"] and "Widgety" in e["what"]
+
+
+def test_product_spike_that_one_issue_explains_is_folded_into_it(ws: Ws) -> None:
+    start = END - timedelta(days=31)
+    ws.add(spread("darkmode", 2 * 31, start, 31, "happy"), sentiment="positive")
+    ws.add(spread("sync", 31, start, 31, "sad"), sentiment="negative")
+    ws.add(spread("pricing", 12, WINDOW, 3, "angry"), sentiment="negative")  # new, and negative
+    alerts = detect_alerts(ws.store, ws.config, now=END)
+    assert [a.kind for a in alerts] == ["novel_phrase"]
+    e = alerts[0].explanation
+    assert "price" in " ".join(e["phrases"])
+    assert e["product_negative_share"]["author_days"] == 12 + 3
+    assert e["product_volume"]["p_value"] <= 0.01
 
 
 def _webhook(alerts: list[AlertRow]) -> list[AlertRow]:

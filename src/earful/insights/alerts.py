@@ -117,13 +117,7 @@ def _detect_one(
     candidates += product_candidates(
         base, recent, profile, min_authors=s.min_authors, alpha=s.alpha, product=product
     )
-    drivers = sorted(
-        (c for c in candidates if c.kind != "product_spike"), key=lambda c: -authors(c.posts)
-    )
-    for cand in candidates:
-        if cand.kind == "product_spike" and drivers:  # show what drove it
-            cand.extra["drivers"] = [c.subject for c in drivers[:3]]
-            cand.featured = [p for c in drivers[:3][::-1] for p in c.posts[-1:]]
+    candidates = _fold_products(candidates)
     known = [
         a
         for a in db.list_alerts(conn, states=db.ALERT_STATES, limit=1_000_000)
@@ -135,6 +129,39 @@ def _detect_one(
             key = _dedupe_key(cand, known, used, start, until)
             used.add(key)
             _store(conn, cand, product, start, until, key)
+
+
+def _fold_products(candidates: list[Candidate]) -> list[Candidate]:
+    """A product spike that one phrase or theme alert explains (it holds at least half of the
+    excess author-days) is that alert's news: it goes into that alert's explanation. Otherwise it
+    stays an alert of its own, listing what drove it and showing their posts first."""
+    drivers = sorted(
+        (c for c in candidates if c.kind != "product_spike"), key=lambda c: -authors(c.posts)
+    )
+    out = []
+    for cand in candidates:
+        if cand.kind != "product_spike":
+            out.append(cand)
+            continue
+        excess = author_days(cand.posts) - cand.expected
+        ids = {p.rowid for p in cand.posts}
+        host = next(
+            (d for d in drivers if author_days(p for p in d.posts if p.rowid in ids) >= excess / 2),
+            None,
+        )
+        if host is not None:
+            host.extra[f"product_{cand.extra['metric']}"] = {
+                "what": cand.what,
+                "author_days": author_days(cand.posts),
+                "expected": round(cand.expected, 2),
+                **{k: cand.extra[k] for k in ("robust_z", "p_value") if k in cand.extra},
+            }
+            continue
+        if drivers:
+            cand.extra["drivers"] = [c.subject for c in drivers[:3]]
+            cand.featured = [p for c in drivers[:3][::-1] for p in c.posts[-1:]]
+        out.append(cand)
+    return out
 
 
 def _latest(conn: Any) -> datetime | None:
