@@ -1,10 +1,14 @@
 """Store benchmark: import N synthetic posts, then query latency, side by side with Tantivy.
 
     python benchmarks/bench_store.py [--n 1000000] [--workdir bench-output/store]
+                                     [--order newest-first|random]
 
 Prints import posts/s and peak RSS for Earful (SQLite + FTS5) and for Tantivy indexing the
 same posts, then p50/p95 latency of 20 representative queries (newest first, top 20, posts
-fetched) on each, and the ratios. Each phase runs in its own process so peak RSS is its own.
+fetched) on each, and the ratios. The posts come newest first with an hour of jitter, the order
+of an X archive or of search-API pages (``--order random`` shuffles timestamps: a stress case
+that scatters inserts over the whole table once it outgrows the page cache). Each phase runs
+in its own process so peak RSS is its own.
 Needs the `bench` extra (tantivy).
 """
 
@@ -180,7 +184,7 @@ def phase_query(workdir: Path, repeat: int) -> dict[str, object]:
 
 def _run_phase(name: str, args: argparse.Namespace) -> dict[str, object]:
     cmd = [sys.executable, __file__, "--phase", name, "--n", str(args.n),
-           "--workdir", str(args.workdir), "--repeat", str(args.repeat)]
+           "--workdir", str(args.workdir), "--repeat", str(args.repeat), "--order", args.order]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -191,9 +195,10 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("bench-output/store"))
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--phase", default="all")
+    parser.add_argument("--order", default="newest-first", choices=("newest-first", "random"))
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    data = args.workdir / f"posts-{args.n}.jsonl"
+    data = args.workdir / f"posts-{args.n}-{args.order}.jsonl"
     if args.phase == "import":
         print(json.dumps(phase_import(data, args.workdir)))
         return
@@ -212,7 +217,7 @@ def main() -> None:
         shutil.rmtree(args.workdir / sub, ignore_errors=True)
     if not data.exists():
         print(f"Generating {args.n:,} posts into {data} ...", flush=True)
-        write(data, args.n)
+        write(data, args.n, order=args.order)
     imp = _run_phase("import", args)
     tan = _run_phase("tantivy", args)
     print(f"Import  earful : {imp['posts_per_s']:>10,.0f} posts/s  ({imp['seconds']:.1f} s, "

@@ -71,7 +71,23 @@ def _vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
     return sorted(words)
 
 
-def generate(n: int, seed: int = 1) -> Iterator[dict[str, object]]:
+ORDERS = ("newest-first", "random")
+
+
+def _created(rng: random.Random, i: int, n: int, start: datetime, span: int, order: str) -> str:
+    """Timestamp of post i: newest first with up to an hour of jitter (the order of an X archive
+    or of search-API pages, several watches merged), or uniformly random (a stress case)."""
+    if order == "random":
+        offset = rng.randrange(span)
+    else:
+        offset = int(span * (1 - (i + 1) / n)) + rng.randrange(-3600, 3600)
+        offset = min(max(offset, 0), span - 1)
+    return (start + timedelta(seconds=offset)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def generate(n: int, seed: int = 1, order: str = "newest-first") -> Iterator[dict[str, object]]:
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
     rng = random.Random(seed)
     vocab = _vocabulary(rng)
     cum: list[float] = []
@@ -98,9 +114,7 @@ def generate(n: int, seed: int = 1) -> Iterator[dict[str, object]]:
         post: dict[str, object] = {
             "source": source,
             "id": str(10_000_000 + i),
-            "created_at": (start + timedelta(seconds=rng.randrange(span))).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            ),
+            "created_at": _created(rng, i, n, start, span, order),
             "text": " ".join(words),
             "lang": rng.choice(LANGS),
             "author": {
@@ -123,13 +137,14 @@ def generate(n: int, seed: int = 1) -> Iterator[dict[str, object]]:
         yield post
 
 
-def write(path: Path, n: int, seed: int = 1) -> None:
+def write(path: Path, n: int, seed: int = 1, order: str = "newest-first") -> None:
     with path.open("w", encoding="utf-8") as fh:
-        for post in generate(n, seed):
+        for post in generate(n, seed, order):
             fh.write(json.dumps(post, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
     import sys
 
-    write(Path(sys.argv[1]), int(sys.argv[2]))
+    order = sys.argv[3] if len(sys.argv) > 3 else "newest-first"
+    write(Path(sys.argv[1]), int(sys.argv[2]), order=order)
