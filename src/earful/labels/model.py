@@ -73,12 +73,15 @@ class FastModel:
         logits = np.asarray(x @ self.weights, dtype=np.float32) + self.intercepts
         col = {c: i for i, c in enumerate(self.columns)}
         cues = None
-        if texts is not None and "spam" in self.cue_weights:
-            from earful.labels.rules import spam_cues
+        if texts is not None and self.cue_weights:
+            from earful.labels.rules import CUE_FUNCTIONS
 
-            cues = np.asarray([spam_cues(t) for t in texts], dtype=np.float32)
-            cues = cues.reshape(len(texts), len(self.cue_weights["spam"]))
-            logits[:, col["spam"]] += (cues * self.cue_scale) @ self.cue_weights["spam"]
+            for head, w in self.cue_weights.items():
+                c = np.asarray([CUE_FUNCTIONS[head][1](t) for t in texts], dtype=np.float32)
+                c = c.reshape(len(texts), len(w))
+                logits[:, col[head]] += (c * self.cue_scale) @ w
+                if head == "spam":
+                    cues = c
         s = logits[
             :, [col["sentiment:negative"], col["sentiment:neutral"], col["sentiment:positive"]]
         ]

@@ -102,11 +102,9 @@ def fast_sentiment(texts: list[str]) -> list[str]:
 
 def fast_sentiment_without_hard_dev(texts: list[str]) -> list[str]:
     """Same recipe as the shipped head, re-fitted without the 2016 test year."""
-    from earful.labels.model import fast_model
-    from earful.labels.train import fit_sentiment, sentiment_data
+    from earful.labels.train import fast_sentiment_without_hard_dev as refit
 
-    f = fast_model().featurizer
-    model, offsets = fit_sentiment(f, *sentiment_data(include_hard_dev=False))
+    f, model, offsets = refit()
     adj = model.predict_log_proba(f.transform(texts)) + offsets
     return [SENTIMENTS[int(i)] for i in adj.argmax(1)]
 
@@ -231,7 +229,8 @@ def report(accurate: bool = False) -> str:
         "sentiment, out-of-fold predictions (folds re-fitted from scratch) for the binary heads, "
         "a never-trained-on set for airline sentiment and P2. Thresholds for complaint, "
         "question, bug and feature_request were picked on the same out-of-fold predictions and "
-        "then shrunk halfway toward 0.5, so those numbers are slightly optimistic; spam "
+        "then shrunk halfway toward 0.5 (the question threshold for the head-or-'?' decision), "
+        "so those numbers are slightly optimistic; spam "
         "thresholds are picked by an inner leave-one-video-out on the training videos only. "
         "Half of several sets is kept aside by the project and is not used here.",
         "",

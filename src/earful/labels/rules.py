@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from earful.labels.features import URL_RE
 from earful.labels.types import AuthorInfo
@@ -23,6 +23,46 @@ def question_structure(text: str) -> float:
     if _QMARK_CLAUSE.search(t):
         return 1.0
     return 0.5 if _WH_START.match(t) and len(t) < 200 else 0.0
+
+
+_ADDRESSED = re.compile(
+    r"^(?:(?:rt\s+)?@\w+:?\s+)+(?:what|why|how|when|where|who|which|whose|is|are|am|was|were|do|"
+    r"does|did|can|could|should|would|will|shall|may|might|has|have|had|any)\b",
+    re.IGNORECASE,
+)
+_REPEATED_QMARK = re.compile(r"\?\s*!|!\s*\?|\?{2,}")
+_ASKS_FOR_INFO = re.compile(
+    r"\b(?:any(?:one|body)\s+(?:know|knows|have|got|seen|tried)|(?:i'?d|i\s+would)\s+(?:like|love)"
+    r"\s+to\s+know|i\s+(?:wonder|was\s+wondering|am\s+wondering)|(?:can|could)\s+(?:you|u|someone"
+    r"|anyone)\s+(?:please\s+)?(?:tell|explain|help|recommend)|(?:do|did)\s+(?:you|u)\s+(?:know|ever"
+    r"|think|have)|any\s+(?:idea|ideas|tips|advice|recs?|recommendations?)|question\s*:)",
+    re.IGNORECASE,
+)
+
+QUESTION_CUES = (
+    "qmark_clause",
+    "unpunctuated_wh_start",
+    "addressed_question",
+    "repeated_qmark",
+    "asks_for_info",
+    "ends_with_qmark",
+)
+
+
+def question_cues(text: str) -> list[float]:
+    """Dense question cues in :data:`QUESTION_CUES` order: the structure rule's two levels, a
+    wh-/auxiliary word right after leading @mentions, '??'/'?!', information-request phrasing
+    ("anyone know", "I'd like to know", "can you tell"), and a final '?'."""
+    t = URL_RE.sub("", text).strip()
+    structure = question_structure(text)
+    return [
+        1.0 if structure >= 1.0 else 0.0,
+        1.0 if structure == 0.5 else 0.0,
+        1.0 if _ADDRESSED.match(t) else 0.0,
+        1.0 if _REPEATED_QMARK.search(t) else 0.0,
+        1.0 if _ASKS_FOR_INFO.search(t) else 0.0,
+        1.0 if t.endswith("?") else 0.0,
+    ]
 
 
 _LEAD = re.compile(
@@ -141,3 +181,10 @@ def spam_cues(text: str) -> list[float]:
         1.0 if _PLEASE.search(text) else 0.0,
         1.0 if _FIRST_PERSON_OWNER.search(text) else 0.0,
     ]
+
+
+# head -> (cue names, cue function): the dense cues a head sees beside the shared features
+CUE_FUNCTIONS: dict[str, tuple[tuple[str, ...], Callable[[str], list[float]]]] = {
+    "spam": (SPAM_CUES, spam_cues),
+    "question": (QUESTION_CUES, question_cues),
+}
