@@ -19,7 +19,10 @@ _QMARK_CLAUSE = re.compile(r"\?\s*(?:$|[#@\w\"'(])")
 
 def question_structure(text: str) -> float:
     """1.0 when the text ends a clause with '?', 0.5 for an unpunctuated wh-/aux-inversion start."""
-    t = URL_RE.sub("", text).strip()
+    return _structure(URL_RE.sub("", text).strip())
+
+
+def _structure(t: str) -> float:
     if _QMARK_CLAUSE.search(t):
         return 1.0
     return 0.5 if _WH_START.match(t) and len(t) < 200 else 0.0
@@ -54,7 +57,7 @@ def question_cues(text: str) -> list[float]:
     wh-/auxiliary word right after leading @mentions, '??'/'?!', information-request phrasing
     ("anyone know", "I'd like to know", "can you tell"), and a final '?'."""
     t = URL_RE.sub("", text).strip()
-    structure = question_structure(text)
+    structure = _structure(t)
     return [
         1.0 if structure >= 1.0 else 0.0,
         1.0 if structure == 0.5 else 0.0,
