@@ -160,8 +160,10 @@ def duplicate_counts(texts: Sequence[str]) -> list[int]:
     return [counts[k] for k in keys]
 
 
+# no "views": comments about a video's view count are ordinary chatter on popular videos (without
+# it leave-one-video-out F1 went 0.933 -> 0.951, Psy 0.885 -> 0.932)
 _PROMO_WORDS = re.compile(
-    r"\b(?:channel|subscrib\w*|sub|check\s*(?:it\s*)?out|my\s+video|views?|like\s+this\s+comment|"
+    r"\b(?:channel|subscrib\w*|sub|check\s*(?:it\s*)?out|my\s+video|like\s+this\s+comment|"
     r"follow|website|money|free|http|\.com)\b",
     re.IGNORECASE,
 )
