@@ -63,3 +63,12 @@ def test_posts_without_known_words_are_outliers() -> None:
     labels = cluster(vecs, min_size=3)
     assert (labels[:12] == -1).all()
     assert (labels[12:] >= 0).sum() > 20
+
+
+def test_cli_themes_default_is_the_library_default() -> None:
+    import inspect
+
+    from earful.cli.insights import themes
+    from earful.insights.embed import DEFAULT_EMBEDDER
+
+    assert inspect.signature(themes).parameters["embedder"].default == DEFAULT_EMBEDDER

@@ -43,7 +43,13 @@ def themes(
     product: ProductOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    embedder: Annotated[str, typer.Option(help="Embedder: lsa (default) or minilm.")] = "lsa",
+    embedder: Annotated[
+        str,
+        typer.Option(
+            help="Embedder: hybrid (default: static word vectors + LSA, core install), lsa, "
+            "words, or minilm (embed extra)."
+        ),
+    ] = "hybrid",
     update: Annotated[bool, typer.Option("--update/--no-update", help="Re-cluster first.")] = True,
     json: JsonOpt = False,
 ) -> None:
