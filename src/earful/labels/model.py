@@ -59,6 +59,10 @@ class FastModel:
             h: np.asarray(v, dtype=np.float32) for h, v in meta.get("cue_weights", {}).items()
         }
         self.cue_scale = float(meta.get("cue_scale", 1.0))
+        # per-head weights over the sentiment head's log-probabilities (stacking)
+        self.stack_weights = {
+            h: np.asarray(v, dtype=np.float32) for h, v in meta.get("stack_weights", {}).items()
+        }
         self.featurizer: Featurizer = Featurizer(idf_word, idf_char, meta["lexicon"])
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
@@ -89,6 +93,10 @@ class FastModel:
         proba = np.exp(s)
         proba /= proba.sum(axis=1, keepdims=True)
         adjusted = np.log(proba + 1e-9) + self.sentiment_offsets
+        if self.stack_weights:
+            log_proba = np.log(proba + 1e-6)
+            for head, w in self.stack_weights.items():
+                logits[:, col[head]] += log_proba @ w
         binary = {
             h: (1.0 / (1.0 + np.exp(-logits[:, col[h]]))).astype(np.float32)
             for h in BINARY_HEADS

@@ -32,6 +32,9 @@ SENTIMENT_C = 0.5
 BINARY_C = {"complaint": 2.0, "question": 10.0, "spam": 10.0, "bug": 2.0, "feature_request": 2.0}
 # heads that see extra dense cues beside the shared features (weights stored in fast.json)
 CUE_HEADS = ("spam", "question")
+# heads that also see the sentiment head's log-probabilities (stacking; weights in fast.json
+# "stack_weights"): complaint 5-fold F1 0.747 -> 0.773, leave-one-domain-out 0.645 -> 0.658
+STACK_HEADS = ("complaint",)
 CUE_SCALE = 1.0
 
 
@@ -230,21 +233,51 @@ def cue_matrix(head: str, texts: Sequence[str]) -> npt.NDArray[np.float32] | Non
     return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(names)) * CUE_SCALE
 
 
-def head_features(f: Featurizer, head: str, texts: Sequence[str]) -> sparse.csr_matrix:
-    """Shared features, plus the head's own cues as trailing columns."""
+SentimentHead = tuple[Any, Any]  # (coef (n_features, 3), intercept (3,)) over shared features
+
+
+def shipped_sentiment_head() -> SentimentHead:
+    from earful.labels.model import fast_model
+
+    m = fast_model()
+    cols = [m.columns.index(f"sentiment:{s}") for s in SENTIMENTS]
+    return m.weights[:, cols], m.intercepts[cols]
+
+
+def sentiment_log_proba(x: sparse.csr_matrix, head: SentimentHead) -> npt.NDArray[np.float32]:
+    """Log-probabilities of the 3-class head; the same formula as ``FastModel``."""
+    import numpy as np
+
+    logits = np.asarray(x @ head[0], dtype=np.float32) + np.asarray(head[1], dtype=np.float32)
+    logits -= logits.max(axis=1, keepdims=True)
+    proba = np.exp(logits)
+    proba /= proba.sum(axis=1, keepdims=True)
+    return np.log(proba + 1e-6).astype(np.float32)
+
+
+def head_features(
+    f: Featurizer, head: str, texts: Sequence[str], sent: SentimentHead | None = None
+) -> sparse.csr_matrix:
+    """Shared features, plus the head's own cues (or stacked sentiment) as trailing columns.
+
+    ``sent`` is the sentiment head to stack on (default: the shipped one)."""
     from scipy import sparse as sp
 
     x = f.transform(texts)
     cues = cue_matrix(head, texts)
+    if head in STACK_HEADS:
+        cues = sentiment_log_proba(x, sent if sent is not None else shipped_sentiment_head())
     return x if cues is None else sp.hstack([x, sp.csr_matrix(cues)], format="csr")
 
 
-def oof_binary(f: Featurizer, task: BinaryTask, leave_group_out: bool) -> npt.NDArray[np.float64]:
+def oof_binary(
+    f: Featurizer, task: BinaryTask, leave_group_out: bool, sent: SentimentHead | None = None
+) -> npt.NDArray[np.float64]:
     """Out-of-fold probabilities: leave-one-group-out or 5-fold stratified (seeded)."""
     import numpy as np
     from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 
-    x = head_features(f, task.name, task.texts)
+    x = head_features(f, task.name, task.texts, sent)
     y = np.asarray(task.y)
     out = np.zeros(len(y))
     if leave_group_out:
@@ -284,7 +317,7 @@ def nested_oof_binary(
 
 
 def fit_binary_head(
-    f: Featurizer, task: BinaryTask
+    f: Featurizer, task: BinaryTask, sent: SentimentHead | None = None
 ) -> tuple[npt.NDArray[np.float64], float, float, list[float] | None]:
     """(shared-feature weights, intercept, threshold, cue weights or None) for one binary head.
 
@@ -292,16 +325,17 @@ def fit_binary_head(
     threshold is used as picked: that is the inner CV for unseen videos); other heads shrink
     it halfway toward 0.5."""
     logo = task.name == "spam"
-    oof = oof_binary(f, task, leave_group_out=logo)
+    oof = oof_binary(f, task, leave_group_out=logo, sent=sent)
     relaxed = question_rule_mask(task.texts) if task.name == "question" else None
     thr = best_threshold(oof, task.y, relaxed)
     if task.name != "spam":
         thr = 0.5 * thr + 0.25
-    x = head_features(f, task.name, task.texts)
+    x = head_features(f, task.name, task.texts, sent)
     m = fit_logreg(x, task.y, task.weights, BINARY_C[task.name])
     n = f.n_features
     coef = m.coef_[0]
-    cues = [float(v) for v in coef[n:]] if task.name in CUE_HEADS else None
+    extra = task.name in CUE_HEADS or task.name in STACK_HEADS
+    cues = [float(v) for v in coef[n:]] if extra else None
     return coef[:n], float(m.intercept_[0]), round(float(thr), 3), cues
 
 
@@ -325,6 +359,7 @@ def retrain_heads(
     columns: list[str] = list(meta["columns"])
     meta["thresholds"] = dict(meta["thresholds"])
     meta["cue_weights"] = dict(meta.get("cue_weights", {}))
+    meta["stack_weights"] = dict(meta.get("stack_weights", {}))
     meta["intercepts"] = list(meta["intercepts"])
     for name in heads:
         coef, intercept, thr, cw = fit_binary_head(model.featurizer, tasks[name])
@@ -333,8 +368,9 @@ def retrain_heads(
         meta["intercepts"][j] = intercept
         meta["thresholds"][name] = thr
         meta["cue_weights"].pop(name, None)
+        meta["stack_weights"].pop(name, None)
         if cw is not None:
-            meta["cue_weights"][name] = cw
+            meta["stack_weights" if name in STACK_HEADS else "cue_weights"][name] = cw
         if log:
             print(f"{name}: {len(tasks[name].texts)} texts, threshold {thr}", flush=True)
     meta["cue_scale"] = CUE_SCALE
@@ -371,13 +407,16 @@ def train_all(
     intercepts = [float(v) for v in m_sent.intercept_]
     thresholds: dict[str, float] = {}
     cue_weights: dict[str, list[float]] = {}
+    stack_weights: dict[str, list[float]] = {}
+    # stack on the sentiment head as shipped (float16 weights), as the labeller will see it
+    sent = (np.stack(coefs, axis=1).astype(np.float16).astype(np.float32), np.asarray(intercepts))
     for name, task in tasks.items():
-        coef, intercept, thresholds[name], cw = fit_binary_head(f, task)
+        coef, intercept, thresholds[name], cw = fit_binary_head(f, task, sent)
         columns.append(name)
         coefs.append(coef)
         intercepts.append(intercept)
         if cw is not None:
-            cue_weights[name] = cw
+            (stack_weights if name in STACK_HEADS else cue_weights)[name] = cw
         say(f"{name}: {len(task.texts)} texts, threshold {thresholds[name]}")
 
     weights = np.stack(coefs, axis=1).astype(np.float16)
@@ -395,6 +434,7 @@ def train_all(
         "sentiment_offsets": [float(v) for v in offsets],
         "thresholds": thresholds,
         "cue_weights": cue_weights,
+        "stack_weights": stack_weights,
         "cue_scale": CUE_SCALE,
         "seed": SEED,
         "n_corrections": len(corrections),
