@@ -117,6 +117,18 @@ def _oof(task_name: str, leave_group_out: bool) -> tuple[Any, npt.NDArray[np.flo
     return task, oof_binary(fast_model().featurizer, task, leave_group_out)
 
 
+def _lodo_complaint() -> tuple[Any, npt.NDArray[np.float64]]:
+    from dataclasses import replace
+
+    from earful.labels.model import fast_model
+    from earful.labels.train import binary_tasks, oof_binary
+
+    task = binary_tasks()["complaint"]
+    domains = ["random" if g.startswith("random") else g for g in task.groups]
+    p = oof_binary(fast_model().featurizer, replace(task, groups=domains), True)
+    return task, p
+
+
 def binary_sections() -> str:
     import numpy as np
 
@@ -136,6 +148,16 @@ def binary_sections() -> str:
             [y for y, k in zip(task.y, keep, strict=True) if k],
             [bool(v) for v, k in zip(pred, keep, strict=True) if k],
             "Complaint — brand-directed rows only (random tweets/replies excluded)",
+        )
+    )
+
+    task, p = _lodo_complaint()
+    out.append(
+        binary_table(
+            task.y,
+            list(p >= th["complaint"]),
+            "Complaint — leave-one-domain-out (each of the 9 domains, and the random "
+            "tweets/replies, held out in turn)",
         )
     )
 
