@@ -4,7 +4,9 @@
 Usage: ``python benchmarks/bench_label.py [--n 20000] [--jobs 2] [--accurate] [--input F]``;
 prints posts/s including model load, the load time on its own, steady-state posts/s
 (after the load) and peak RSS. ``--input`` labels the first ``--n`` lines of a real JSONL file
-(repeated if shorter) instead of the synthetic posts, whose ten bodies repeat a lot.
+(repeated if shorter) instead of the synthetic posts, whose ten bodies repeat a lot;
+``--tweets DIR`` labels distinct real tweets from the SemEval files in DIR (e.g.
+``../shared/data/semeval2017_task4a_train``, ~50k tweets), shuffled with a fixed seed.
 """
 
 from __future__ import annotations
@@ -53,6 +55,21 @@ def synth(n: int, seed: int = 7) -> list[str]:
     return lines
 
 
+def semeval_tweets(folder: Path, n: int, seed: int = 7) -> list[str]:
+    """Up to ``n`` distinct tweets (``id<TAB>label<TAB>text`` files) as Earful JSONL lines."""
+    seen: dict[str, None] = {}
+    for path in sorted(folder.glob("twitter-*-A.txt")):
+        for row in path.read_text(encoding="utf-8").splitlines():
+            parts = row.split("\t")
+            if len(parts) >= 3:
+                seen.setdefault(parts[2].encode().decode("unicode_escape", "ignore"), None)
+    texts = list(seen)
+    random.Random(seed).shuffle(texts)
+    if len(texts) < n:
+        raise SystemExit(f"only {len(texts)} distinct tweets in {folder}, asked for {n}")
+    return [json.dumps({"id": f"t{i}", "text": t}) for i, t in enumerate(texts[:n])]
+
+
 def _cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -65,12 +82,15 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--accurate", action="store_true")
     p.add_argument("--input", type=Path, default=None, help="real JSONL instead of synthetic")
+    p.add_argument("--tweets", type=Path, default=None, help="SemEval folder: distinct tweets")
     args = p.parse_args()
     from earful.labels.jsonl import label_file, preload
 
     if args.input is not None:
         real = [x for x in args.input.read_text(encoding="utf-8").splitlines() if x.strip()]
         lines = (real * (args.n // len(real) + 1))[: args.n]
+    elif args.tweets is not None:
+        lines = semeval_tweets(args.tweets, args.n)
     else:
         lines = synth(args.n)
     with tempfile.TemporaryDirectory() as tmp:
