@@ -167,3 +167,25 @@ def test_cli_json(ws: Workspace) -> None:
     ):
         result = runner.invoke(app, [*args, *base])
         assert result.exit_code == 0, (args, result.output)
+
+
+def test_digest_alert_shows_the_onset_not_the_detection_time(ws: Workspace) -> None:
+    from earful.engage.digest import _insight_items
+    from earful.store.insights import upsert_alert
+
+    store = ws.store()
+    with store.conn:
+        upsert_alert(
+            store.conn,
+            dedupe_key="k",
+            kind="phrase_spike",
+            product="Widgetry",
+            subject="export · empty",
+            severity="high",
+            score=9.0,
+            seen="2026-11-16T17:52:00+00:00",
+            explanation={"since": "2026-11-13T18:08:00+00:00", "what": "grew"},
+        )
+    digest = build_digest(store, ws.config, now=END)
+    (item,) = [i for i in _insight_items(store, ws.config, digest) if i.section == "alert"]
+    assert "since 2026-11-13T18:08" in item.why and "17:52" not in item.why

@@ -248,6 +248,7 @@ def _insight_items(store: SQLiteStore, config: Config | None, digest: Digest) ->
         alerts = []
     weight = {"critical": 100.0, "high": 90.0, "medium": 70.0, "low": 50.0}
     for a in alerts:
+        since = str(a.explanation.get("since") or a.first_seen)  # the evidence's onset
         out.append(
             DigestItem(
                 "alert",
@@ -256,7 +257,7 @@ def _insight_items(store: SQLiteStore, config: Config | None, digest: Digest) ->
                 None,
                 MINUTES["alert"],
                 weight.get(a.severity, 60.0),
-                f"severity {a.severity}, first seen {a.first_seen[:16]}",
+                f"severity {a.severity}, since {since[:16]}",
             )
         )
     if config is None:
