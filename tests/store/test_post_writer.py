@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 
 from earful.store.posts import PostWriter, post_key, prepare
 from earful.store.sqlite import SQLiteStore
@@ -41,8 +42,13 @@ def test_colliding_keys_in_one_batch_get_distinct_rowids(store: SQLiteStore) -> 
 def test_new_post_colliding_with_a_stored_one(store: SQLiteStore) -> None:
     first, second, _ = _colliding_ids()
     store.upsert_posts([make_post(id=first, text="stored #a")])
-    counts = store.upsert_posts([make_post(id="n1"), make_post(id=second, text="new #b"),
-                                 make_post(id=first, text="stored again #c")])
+    counts = store.upsert_posts(
+        [
+            make_post(id="n1"),
+            make_post(id=second, text="new #b"),
+            make_post(id=first, text="stored again #c"),
+        ]
+    )
     assert (counts.inserted, counts.updated) == (2, 1)
     assert store.count_posts() == 3
     _check_index(store)
@@ -72,11 +78,13 @@ def test_one_writer_over_many_batches(store: SQLiteStore) -> None:
 
 def test_colliding_post_repeated_in_its_batch_keeps_the_last_version(store: SQLiteStore) -> None:
     first, second, _ = _colliding_ids()
-    counts = store.upsert_posts([
-        make_post(id=first, text="first"),
-        make_post(id=second, text="second old #old"),
-        make_post(id=second, text="second new #new"),
-    ])
+    counts = store.upsert_posts(
+        [
+            make_post(id=first, text="first"),
+            make_post(id=second, text="second old #old"),
+            make_post(id=second, text="second new #new"),
+        ]
+    )
     assert (counts.inserted, counts.updated) == (2, 1)
     got = store.get_post("x", second)
     assert got is not None and got.text == "second new #new"
@@ -91,3 +99,26 @@ def test_existing_posts_are_found_in_large_batches_and_odd_ids(store: SQLiteStor
     counts = store.upsert_posts(posts)  # one batch of 1200 > the ids per lookup
     assert (counts.inserted, counts.updated) == (0, 1200)
     assert store.count_posts() == 1200
+
+
+def test_import_raises_the_page_cache_and_puts_it_back(tmp_path: Path) -> None:
+    from earful.importers import import_file
+    from earful.importers.base import IMPORT_CACHE_KIB
+    from earful.workspace import Workspace
+
+    ws = Workspace.init(tmp_path / "ws")
+    store = ws.store()
+    (before,) = store.conn.execute("PRAGMA cache_size").fetchone()
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(store.conn.execute("PRAGMA cache_size").fetchone()[0])
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"source": "x", "id": "1", "created_at": "2026-11-01T00:00:00Z", "text": "hi"}\n',
+        encoding="utf-8",
+    )
+    import_file(store, src, fmt="jsonl", progress=progress)
+    assert -IMPORT_CACHE_KIB in seen
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before

@@ -25,6 +25,8 @@ from earful.errors import InputError
 from earful.models import Post
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from earful.store.posts import Prepared
     from earful.store.sqlite import SQLiteStore
 
@@ -151,6 +153,23 @@ def _no_cycle_collection() -> Iterator[None]:
         gc.enable()
 
 
+# SQLite page cache during an import (KiB). The store's everyday cache is 64 MiB; a million-post
+# import into that outgrows it and re-reads index pages (1M newest-first posts: 20,200/s at
+# 64 MiB, 21,700/s at 128 MiB, peak RSS 200 -> 266 MB). Bounded, so memory stays constant.
+IMPORT_CACHE_KIB = 131_072
+
+
+@contextmanager
+def _import_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """Raise the page cache to :data:`IMPORT_CACHE_KIB` for the import, then put it back."""
+    (previous,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def serial_chunks(fh: IO[bytes], ctx: ReadContext, reader: Reader) -> Iterator[Chunk]:
     """Chunks of :data:`BATCH` records read and prepared in this process."""
     prepared: list[Prepared] = []
@@ -181,7 +200,7 @@ def write_chunks(
     rejects = _RejectWriter(skip_bad, source) if skip_bad is not None else None
     report = progress or _no_progress
     try:
-        with store.transaction() as conn:
+        with _import_cache(store.conn), store.transaction() as conn:
             writer = PostWriter(conn)
             report(0, total)
             for chunk in chunks:
