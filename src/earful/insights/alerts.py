@@ -204,7 +204,7 @@ def _theme_candidates(
         if p.rowid in member:
             groups.setdefault(member[p.rowid], ([], []))[1].append(p)
     live = []
-    grams: list[set[str]] | None = None
+    grams: tuple[list[set[str]], list[set[str]]] | None = None  # of base and recent, once
     for tid, (before, now) in sorted(groups.items()):
         if authors(now) < s.min_authors:
             continue
@@ -224,9 +224,13 @@ def _theme_candidates(
         words = [w for w in themes[tid].label.split(" · ") if w][:3]
         need = min(2, len(words))
         if grams is None:
-            grams = [set(ngrams(p.text, 2)) for p in base]
-        then = [p for p, g in zip(base, grams, strict=True) if len(g.intersection(words)) >= need]
-        used = [p for p in recent if len(set(ngrams(p.text, 2)).intersection(words)) >= need]
+            grams = [set(ngrams(p.text, 2)) for p in base], [set(ngrams(p.text, 2)) for p in recent]
+        then = [
+            p for p, g in zip(base, grams[0], strict=True) if len(g.intersection(words)) >= need
+        ]
+        used = [
+            p for p, g in zip(recent, grams[1], strict=True) if len(g.intersection(words)) >= need
+        ]
         live.append((tid, now, author_days(used), author_days(then), True))
     q, out = profile.share(), []
     for tid, now, k, b, born in live:
