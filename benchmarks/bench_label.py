@@ -101,10 +101,9 @@ def main() -> None:
         c0 = _cpu()
         preload()  # what label_file does first; timed on its own
         if args.accurate:
-            from earful.labels.accurate import _encoder, _head
+            from earful.labels.accurate import _encoder
 
             _encoder()
-            _head()
         t_load = time.perf_counter() - t0
         t1 = time.perf_counter()
         with dst.open("w", encoding="utf-8") as fh:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Rebuild every labelling artifact: ``python scripts/train_labels.py [--corrections FILE]``.
 
-``--only spam`` (repeatable) refits just that binary head on the shipped featurizer."""
+``--only spam`` (repeatable) refits just that binary head on the shipped featurizer. The
+accurate path's fine-tuned encoder is rebuilt by ``scripts/finetune_accurate.py``."""
 
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--out", type=Path, default=ARTIFACTS)
     p.add_argument("--corrections", type=Path, default=None, help="JSONL of {text, field, value}")
-    p.add_argument("--accurate", action="store_true", help="also train the embedding head")
-    p.add_argument("--skip-fast", action="store_true", help="keep the fast-path artifacts")
     p.add_argument(
         "--only", action="append", metavar="HEAD", help="refit only this binary head (repeatable)"
     )
@@ -28,12 +27,8 @@ def main() -> None:
     corrections = load_corrections(args.corrections)
     if args.only:
         retrain_heads(args.out, args.only, corrections)
-    elif not args.skip_fast:
+    else:
         train_all(args.out, corrections)
-    if args.accurate:
-        from earful.labels.accurate_train import train_accurate
-
-        train_accurate(args.out, corrections)
 
 
 if __name__ == "__main__":

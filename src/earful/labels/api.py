@@ -30,20 +30,22 @@ def label_batch(
     sc = model.scores(texts)
     adjusted = sc.sentiment_adjusted
     proba = sc.sentiment_proba
+    th = sc.thresholds
+    b = {h: v.tolist() for h, v in sc.binary.items()}
     if accurate:
-        from earful.labels.accurate import accurate_sentiment
+        from earful.labels.accurate import accurate_scores
 
-        proba, adjusted = accurate_sentiment(texts, model, fast=sc)
+        proba, adjusted, fine, fine_th = accurate_scores(texts, model, fast=sc)
+        b.update({h: v.tolist() for h, v in fine.items()})
+        th = {**th, **fine_th}
     dup = rules.duplicate_counts(texts)
     langs = detect_batch(texts)
-    th = sc.thresholds
     # one conversion per column instead of a numpy scalar per post and field (same floats)
     best = adjusted.argmax(axis=1)
     best_k = best.tolist()
     best_p = proba[np.arange(len(texts)), best].tolist()
     praise_p = proba[:, 2].tolist()
     polarity = (proba[:, 2] - proba[:, 0]).tolist()
-    b = {h: v.tolist() for h, v in sc.binary.items()}
     cues: list[list[float]] | list[None] = (
         [None] * len(texts) if sc.spam_cues is None else sc.spam_cues.tolist()
     )

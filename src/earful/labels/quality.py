@@ -260,16 +260,9 @@ def report(accurate: bool = False) -> str:
         "",
         sentiment_section(fast_sentiment, fast_sentiment_without_hard_dev, "Earful fast"),
     ]
-    if accurate:
-        from earful.labels.accurate import accurate_sentiment_labels
-        from earful.labels.accurate_train import accurate_without_hard_dev
-
-        head += [
-            "## Sentiment (accurate path: MiniLM embedding head averaged with the fast head)",
-            "",
-            sentiment_section(
-                accurate_sentiment_labels, accurate_without_hard_dev, "Earful accurate"
-            ),
-        ]
     head += ["## Complaint, question, spam, feedback type", "", binary_sections(), p2_section()]
+    if accurate:
+        from earful.labels import quality_accurate
+
+        head += quality_accurate.sections()
     return "\n".join(head)
