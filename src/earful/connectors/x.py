@@ -11,6 +11,7 @@ Cursor: ``{"since_id": ID}`` between runs; ``{"since_id": OLD, "newest_id": NEW,
 The stream keeps one ``earful:`` rule per query (added and removed through
 ``/2/tweets/search/stream/rules``) and reads newline-delimited JSON, skipping keep-alive lines.
 X bills per post read, so pages report ``items_read`` (``earful sources`` shows the total).
+Tweets become posts through :mod:`earful.connectors.x_map`, the mapping the twarc2 importer uses.
 """
 
 from __future__ import annotations
@@ -20,13 +21,12 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
+from earful.connectors import x_map
 from earful.connectors.base import BaseConnector, Cursor, Page, Query
 from earful.connectors.http import HttpClient
 from earful.connectors.xquery import XQuery, compile_x
 from earful.errors import ConnectorError, InputError
-from earful.formats.earful_jsonl import parse_time
-from earful.formats.x import x_lang, x_permalink
-from earful.models import Author, Metrics, Post, ReplyTo
+from earful.models import Post
 
 TWEET_FIELDS = (
     "created_at,lang,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,"
@@ -115,92 +115,21 @@ class XConnector(BaseConnector):
     def _keep(post: Post, query: Query, xq: XQuery) -> Post | None:
         return post if xq.exact or query.matches(post) else None
 
-    def _items(self, body: Mapping[str, Any]) -> list[dict[str, Any]]:
+    @staticmethod
+    def _items(body: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Each post of a response with its own slice of ``includes`` (kept as raw)."""
-        data = body.get("data") or []
-        if isinstance(data, Mapping):  # the stream sends one post per object
-            data = [data]
-        includes = body.get("includes") if isinstance(body.get("includes"), Mapping) else {}
-        assert isinstance(includes, Mapping)
-        users = {u.get("id"): u for u in includes.get("users") or [] if isinstance(u, Mapping)}
-        tweets = {t.get("id"): t for t in includes.get("tweets") or [] if isinstance(t, Mapping)}
-        items = []
-        for tweet in data:
-            if not isinstance(tweet, Mapping):
-                continue
-            refs = [r.get("id") for r in tweet.get("referenced_tweets") or []]
-            wanted_users = {tweet.get("author_id"), tweet.get("in_reply_to_user_id")}
-            ref_tweets = [tweets[r] for r in refs if r in tweets]
-            wanted_users |= {t.get("author_id") for t in ref_tweets}
-            items.append(
-                {
-                    "data": dict(tweet),
-                    "includes": {
-                        "users": [users[u] for u in wanted_users if u in users],
-                        "tweets": ref_tweets,
-                    },
-                }
-            )
-        return items
+        return x_map.split(body)
 
     def to_post(self, raw: Mapping[str, Any]) -> Post:
-        tweet = raw.get("data")
-        if not isinstance(tweet, Mapping) or not isinstance(tweet.get("id"), str):
-            raise InputError("X post without a string id", field="data.id")
-        includes = raw.get("includes") or {}
-        users = {u.get("id"): u for u in includes.get("users") or []}
-        tweets = {t.get("id"): t for t in includes.get("tweets") or []}
-        created = tweet.get("created_at")
-        if not isinstance(created, str):
-            raise InputError("X post without created_at", field="data.created_at")
-        note = tweet.get("note_tweet")
-        text = str(tweet.get("text") or "")
-        if isinstance(note, Mapping) and isinstance(note.get("text"), str):
-            text = note["text"]
-        refs = {r.get("type"): r.get("id") for r in tweet.get("referenced_tweets") or []}
-        if refs.get("retweeted") in tweets:
-            original = tweets[refs["retweeted"]]
-            text = str(original.get("text") or text)
-        user = users.get(tweet.get("author_id"))
-        author = _author(user) if user else None
-        entities = tweet.get("entities") or {}
-        reply_user = users.get(tweet.get("in_reply_to_user_id"))
-        reply_to = None
-        if "replied_to" in refs or tweet.get("in_reply_to_user_id"):
-            reply_to = ReplyTo(
-                post_id=refs.get("replied_to"),
-                author_handle=reply_user.get("username") if reply_user else None,
+        """Map one :meth:`_items` entry; errors in the tweet name fields under ``data.``."""
+        users, tweets = x_map.index_includes(raw)
+        try:
+            return x_map.post_from_tweet(
+                raw.get("data"), self.name, users, tweets, raw=raw, retweet_text=True
             )
-        pm = tweet.get("public_metrics") or {}
-        return Post(
-            source=self.name,
-            id=tweet["id"],
-            created_at=parse_time(created, "data.created_at"),
-            text=text,
-            url=x_permalink(author.handle if author else None, tweet["id"]),
-            lang=x_lang(tweet.get("lang")),
-            author=author,
-            reply_to=reply_to,
-            quote_of=refs.get("quoted"),
-            repost_of=refs.get("retweeted"),
-            conversation_id=tweet.get("conversation_id"),
-            metrics=Metrics(
-                likes=int(pm.get("like_count") or 0),
-                reposts=int(pm.get("retweet_count") or 0),
-                replies=int(pm.get("reply_count") or 0),
-                quotes=int(pm.get("quote_count") or 0),
-            ),
-            hashtags=tuple(h["tag"] for h in entities.get("hashtags") or [] if "tag" in h),
-            mentions=tuple(
-                m["username"] for m in entities.get("mentions") or [] if "username" in m
-            ),
-            urls=tuple(
-                u.get("expanded_url") or u["url"]
-                for u in entities.get("urls") or []
-                if u.get("expanded_url") or u.get("url")
-            ),
-            raw=raw,
-        )
+        except InputError as exc:
+            field = f"data.{exc.field}" if exc.field else "data"
+            raise InputError(exc.reason, field=field) from None
 
     # -- filtered stream ------------------------------------------------------------------
     def rule_for(self, query: Query) -> tuple[str, str, XQuery]:
@@ -250,15 +179,3 @@ class XConnector(BaseConnector):
                             int(self.http.stats.extra.get("items_read", 0)) + 1
                         )
                         yield post
-
-
-def _author(user: Mapping[str, Any]) -> Author:
-    pm = user.get("public_metrics") or {}
-    return Author(
-        id=str(user.get("id")),
-        handle=str(user.get("username") or user.get("id")),
-        name=user.get("name"),
-        bio=user.get("description"),
-        followers=pm.get("followers_count"),
-        following=pm.get("following_count"),
-    )
