@@ -118,11 +118,8 @@ def _detect_one(
         base, recent, profile, min_authors=s.min_authors, alpha=s.alpha, product=product
     )
     candidates = _fold_products(candidates)
-    known = [
-        a
-        for a in db.list_alerts(conn, states=db.ALERT_STATES, limit=1_000_000)
-        if a.product == (product or "")
-    ]
+    # every alert of this product, in any state: dedupe must see them all, so no limit
+    known = db.list_alerts(conn, states=db.ALERT_STATES, limit=None, product=product or "")
     used: set[str] = set()
     with store.transaction():
         for cand in candidates:

@@ -292,14 +292,24 @@ def upsert_alert(
 
 
 def list_alerts(
-    conn: sqlite3.Connection, states: Sequence[str] = ("new", "acknowledged"), limit: int = 50
+    conn: sqlite3.Connection,
+    states: Sequence[str] = ("new", "acknowledged"),
+    limit: int | None = 50,
+    *,
+    product: str | None = None,
 ) -> list[AlertRow]:
+    """Alerts in ``states``, highest score first (then oldest). ``product`` keeps one product's
+    alerts (``""``: those of no product); ``limit=None`` returns every match."""
     marks = ", ".join("?" for _ in states)
-    sql = (
-        f"SELECT {_ALERT_COLS} FROM alerts WHERE state IN ({marks})"
-        f" ORDER BY score DESC, id LIMIT {int(limit)}"
-    )
-    return [_alert(r) for r in conn.execute(sql, list(states))]
+    where = f"state IN ({marks})"
+    params: list[Any] = list(states)
+    if product is not None:
+        where += " AND product = ?"
+        params.append(product)
+    sql = f"SELECT {_ALERT_COLS} FROM alerts WHERE {where} ORDER BY score DESC, id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [_alert(r) for r in conn.execute(sql, params)]
 
 
 def get_alert(conn: sqlite3.Connection, alert_id: int) -> AlertRow:
