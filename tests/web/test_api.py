@@ -170,10 +170,20 @@ def test_openapi_lists_every_resource(client: TestClient) -> None:
     assert "/api/v1/posts" in client.get("/api/docs").text
 
 
+SCRIPTS = ("common.js", "app.js", "actions.js")  # base.html's order: shared helpers first
+
+
 def test_pages_render(client: TestClient) -> None:
     for page in ("/search?q=acme", "/trends", "/sources", "/settings", "/api/docs"):
         r = client.get(page)
         assert r.status_code == 200, page
-        assert '<script src="/static/app.js" defer></script>' in r.text
+        scripts = [f'<script src="/static/{js}" defer></script>' for js in SCRIPTS]
+        assert all(tag in r.text for tag in scripts), page
+        assert sorted(scripts, key=r.text.index) == scripts, page  # common.js first
+    for js in SCRIPTS:
+        r = client.get(f"/static/{js}")
+        assert r.status_code == 200 and "javascript" in r.headers["content-type"], js
+    search = client.get("/search", params={"q": "acme"}).text
+    assert 'class="metrics"' in search and 'class="correct"' in search and "data-field=" in search
     bad = client.get("/search", params={"q": "acme ("})
     assert bad.status_code == 200 and "unbalanced parenthesis" in bad.text

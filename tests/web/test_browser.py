@@ -52,6 +52,8 @@ def test_search_validate_and_correct_with_the_keyboard(base: str, demo_dir: Path
         page.keyboard.press("-")
         page.wait_for_selector("li.post.selected .label.user")
         assert "sentiment: negative" in selected.locator(".label.user").inner_text()
+        assert page.inner_text("#toast") == "Sentiment set to negative"  # common.js's toast
+        assert page.evaluate("Object.isFrozen(window.Earful)")
         shot(page, "search")
         store = open_store(demo_dir / "earful.db")
         try:
@@ -299,7 +301,8 @@ def test_script_payloads_never_run(tmp_path: Path) -> None:
         assert page.evaluate("typeof window.__xss") == "undefined"
         assert page.locator("li.post a[href^='javascript']").count() == 0
         scripts = page.eval_on_selector_all("script", "els => els.map(e => e.src || 'inline')")
-        assert sorted(s.rsplit("/", 1)[-1] for s in scripts) == ["actions.js", "app.js"]
+        # common.js (the shared helpers) first, in document order; nothing inline
+        assert [s.rsplit("/", 1)[-1] for s in scripts] == ["common.js", "app.js", "actions.js"]
         assert not [e for e in events if e.startswith("dialog")]
         shot(page, "xss")
         for path, needle in (

@@ -2,31 +2,7 @@
  * share-of-voice chart. Data is only ever written with textContent / setAttribute. */
 "use strict";
 (function () {
-  const $ = (sel, root) => (root || document).querySelector(sel);
-  const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
-  const csrf = () => ($('meta[name="csrf-token"]') || {}).content || "";
-  const NS = "http://www.w3.org/2000/svg";
-
-  function toast(message) {
-    const t = $("#toast");
-    if (!t) return;
-    t.textContent = message;
-    t.classList.add("show");
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => t.classList.remove("show"), 2600);
-  }
-
-  async function call(method, url, body) {
-    const res = await fetch(url, { method, credentials: "same-origin",
-      headers: { "X-CSRF-Token": csrf(), Accept: "application/json", "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body) });
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) {
-      const detail = data.error || (Array.isArray(data.detail) ? data.detail.map((d) => d.msg).join("; ") : data.detail);
-      throw new Error(detail || res.statusText);
-    }
-    return data;
-  }
+  const { $, $$, toast, api, svg } = window.Earful;  // common.js
 
   function formBody(form) {
     const body = {};
@@ -42,7 +18,7 @@
   async function act(el, method, url, body) {
     el.setAttribute("aria-busy", "true");
     try {
-      const result = await call(method, url, body);
+      const result = await api(method, url, body);
       toast("Saved" + (result.ledger_id ? " · logged in the ledger" : ""));
       const go = el.dataset.go;
       document.body.dataset.lastAction = "ok";
@@ -79,12 +55,6 @@
     });
   }
 
-  function svg(name, attrs) {
-    const el = document.createElementNS(NS, name);
-    for (const k in attrs) el.setAttribute(k, String(attrs[k]));
-    return el;
-  }
-
   function sparklines() {
     $$(".spark").forEach((box) => {
       const values = (box.dataset.values || "").split(",").filter((v) => v !== "").map(Number);
@@ -109,7 +79,7 @@
     const box = $("#chart-voice");
     if (!box) return;
     try {
-      const data = await call("GET", "/api/v1/voice" + (box.dataset.product ? "?product=" + encodeURIComponent(box.dataset.product) : ""));
+      const data = await api("GET", "/api/v1/voice" + (box.dataset.product ? "?product=" + encodeURIComponent(box.dataset.product) : ""));
       const W = 900, H = 200, P = 30, weeks = data.weeks, brands = Object.keys(data.share).sort();
       const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" });
       const colors = ["#2457c5", "#d9822b", "#1e7a3c", "#b3261e", "#7b4fc9", "#0f8a8a"];

@@ -2,34 +2,7 @@
  * Data is only ever written with textContent / setAttribute, never innerHTML. */
 "use strict";
 (function () {
-  const $ = (sel, root) => (root || document).querySelector(sel);
-  const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
-  const csrf = () => ($('meta[name="csrf-token"]') || {}).content || "";
-
-  function toast(message) {
-    const t = $("#toast");
-    if (!t) return;
-    t.textContent = message;
-    t.classList.add("show");
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => t.classList.remove("show"), 2200);
-  }
-
-  async function api(method, url, body) {
-    const init = { method, headers: { "X-CSRF-Token": csrf(), Accept: "application/json" },
-      credentials: "same-origin" };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    const res = await fetch(url, init);
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) {
-      const detail = data.error || (Array.isArray(data.detail) ? data.detail.map((d) => d.msg).join("; ") : data.detail);
-      throw new Error(detail || res.statusText);
-    }
-    return data;
-  }
+  const { $, $$, toast, api, svg } = window.Earful;  // common.js
 
   /* -- live query validation ------------------------------------------------------------- */
   function liveValidation() {
@@ -179,14 +152,8 @@
   }
 
   /* -- charts (SVG built with DOM calls) ------------------------------------------------- */
-  const NS = "http://www.w3.org/2000/svg";
   const COLORS = ["#2457c5", "#d9822b", "#1e7a3c", "#b3261e", "#7b4fc9", "#0f8a8a", "#8a6d0f"];
   const SENT = { negative: "#b3261e", neutral: "#8c96a3", positive: "#1e7a3c" };
-  function svg(name, attrs) {
-    const el = document.createElementNS(NS, name);
-    for (const k in attrs) el.setAttribute(k, String(attrs[k]));
-    return el;
-  }
   function lineChart(box, days, series, colors) {
     const W = 900, H = 220, P = 30;
     const names = Object.keys(series).sort();
