@@ -1,4 +1,4 @@
-"""The dashboard's pages: server-rendered (Jinja2, autoescape on), enhanced by static/app.js."""
+"""The dashboard's pages: server-rendered (Jinja2, autoescape on), enhanced by static/*.js."""
 
 from __future__ import annotations
 
