@@ -61,8 +61,9 @@ def serving(app: Any) -> Iterator[str]:
 
 
 @contextmanager
-def browser_page() -> Iterator[tuple[Any, list[str]]]:
-    """A fresh page and the list that collects its dialogs and console errors."""
+def browser_page(answers: list[bool] | None = None) -> Iterator[tuple[Any, list[str]]]:
+    """A fresh page and the list that collects its dialogs and console errors. Dialogs are
+    dismissed, or answered by popping ``answers`` (True accepts) while it holds any."""
     from playwright.sync_api import sync_playwright
 
     events: list[str] = []
@@ -74,7 +75,10 @@ def browser_page() -> Iterator[tuple[Any, list[str]]]:
 
             def on_dialog(dialog: Any) -> None:
                 events.append("dialog " + dialog.message)
-                dialog.dismiss()
+                if answers and answers.pop(0):
+                    dialog.accept()
+                else:
+                    dialog.dismiss()
 
             page.on("dialog", on_dialog)
             page.on(

@@ -101,6 +101,7 @@ def router() -> APIRouter:
             items=[i.to_dict() for i in items],
             weeks=weeks,
             tab=status,
+            limits=views.publish_limits(),
             title="Queue",
         )
 

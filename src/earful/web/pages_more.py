@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from earful.errors import EarfulError
 from earful.web import insight_views as iv
 from earful.web import people_views as pv
+from earful.web import views
 from earful.web.deps import WebState, get_state
 from earful.web.pages import render
 
@@ -92,6 +93,8 @@ def router() -> APIRouter:
             queue=bool(queue),
             error=error,
             weeks=_weeks(state),
+            limits=views.publish_limits(),
+            networks=views.own_networks(state),
             title="Articles",
         )
 

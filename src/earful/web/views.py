@@ -164,3 +164,20 @@ def settings(state: WebState) -> SettingsOut:
         ],
         toml=state.workspace.config_path.read_text(encoding="utf-8"),
     )
+
+
+def publish_limits() -> dict[str, int]:
+    """Networks the dashboard can publish to, with their text limits (``publish.LIMITS``)."""
+    from earful.outputs.publish import LIMITS
+
+    return dict(LIMITS)
+
+
+def own_networks(state: WebState) -> list[str]:
+    """The networks one can post to, those with an own account (``products.accounts``) first."""
+    from earful.outputs.publish import NETWORKS
+
+    own = {
+        n for p in state.workspace.config.products for n, handles in p.accounts.items() if handles
+    }
+    return sorted(NETWORKS, key=lambda n: (n not in own, NETWORKS.index(n)))

@@ -51,7 +51,7 @@
       if (ev.key === "Enter" && current.dataset.href) { location.href = current.dataset.href; return; }
       if (current.dataset.key) return;  // the answer queue has its own keys (app.js)
       const button = $$("button[data-hotkey]", current).find((b) => b.dataset.hotkey === ev.key);
-      if (button) { ev.preventDefault(); button.click(); }
+      if (button && !button.disabled) { ev.preventDefault(); button.click(); }
     });
   }
 

@@ -82,6 +82,7 @@
     values.forEach((v, i) => { if (cells[i]) cells[i].textContent = String(v); });
   }
   async function triage(li, state) {
+    if (state === "answered" && li.dataset.state === "answered") { toast("Already answered"); return; }
     try {
       await api("POST", "/api/v1/queue/" + encodeURIComponent(li.dataset.key) + "/state", { state });
       toast("Marked " + state + (state === "answered" ? " · logged in the ledger" : ""));
@@ -94,6 +95,82 @@
   function queueButtons() {
     $$("li.post[data-key]").forEach((li) => $$(".triage button", li).forEach((b) =>
       b.addEventListener("click", (ev) => { ev.stopPropagation(); triage(li, b.dataset.state); })));
+  }
+
+  /* -- publishing: a reply to a queue item, a share of an article --------------------------
+   * Sends approved: true only after confirm() showed the exact text; a coach warning (409)
+   * is shown and asked again before acknowledge_coach: true. The library checks the rest. */
+  const chars = (s) => Array.from(s.trim()).length;  // code points, as the server counts
+  const publishNetwork = (form) => form.elements.network ? form.elements.network.value : form.dataset.network;
+  function publishLimit(form) {
+    const select = form.elements.network;
+    return Number(select ? select.selectedOptions[0].dataset.limit : form.dataset.limit);
+  }
+  function countChars(form) {
+    const n = chars(form.elements.text.value), limit = publishLimit(form), count = $(".count", form);
+    count.textContent = n + " / " + limit;
+    count.classList.toggle("bad", n > limit);
+    $("button[type=submit]", form).disabled = n === 0 || n > limit;
+  }
+  function showPublished(form, result) {
+    const li = form.closest("li.post"), p = document.createElement("p");
+    p.className = "published";
+    p.textContent = (result.kind === "reply" ? "Replied on " : "Posted on ") + result.network + " ";
+    if (/^https?:\/\//i.test(result.url || "")) {
+      const a = document.createElement("a");
+      a.href = result.url;
+      a.rel = "noopener noreferrer nofollow";
+      a.target = "_blank";
+      a.textContent = "view";
+      p.appendChild(a);
+    }
+    form.replaceWith(p);
+    if (li) {  // logged in the ledger already: no second "answered" / "shared" by hand
+      li.classList.add("done");
+      li.dataset.state = result.kind === "reply" ? "answered" : "shared";
+      $$('.act-button, .triage button[data-state="answered"]', li).forEach((b) => { b.disabled = true; });
+    }
+  }
+  async function publish(form) {
+    const text = form.elements.text.value.trim(), network = publishNetwork(form);
+    const kind = form.dataset.kind, where = form.dataset.where || network;
+    if (!text) return;
+    if (!window.confirm("Post this to " + where + "?\n\n" + text)) { toast("Not posted"); return; }
+    const url = "/api/v1/publish/" + kind;
+    const body = kind === "reply" ? { item: form.dataset.item, text, approved: true }
+      : { network, text, article: form.dataset.article || null, approved: true };
+    $("button[type=submit]", form).disabled = true;
+    form.setAttribute("aria-busy", "true");
+    try {
+      let result;
+      try {
+        result = await api("POST", url, body);
+      } catch (e) {
+        if (e.status !== 409 || !e.data || e.data.code !== "coach") throw e;
+        if (!window.confirm("Coach: " + e.data.warning + "\n\nPost anyway?\n\n" + text)) {
+          toast("Not posted");
+          return;
+        }
+        result = await api("POST", url, Object.assign({}, body, { acknowledge_coach: true }));
+      }
+      showPublished(form, result);
+      toast((result.kind === "reply" ? "Replied on " : "Posted on ") + result.network + " · logged in the ledger");
+      refreshLedger().catch(() => {});
+    } catch (e) {
+      toast("Not posted: " + e.message);
+    } finally {
+      form.removeAttribute("aria-busy");
+      if (form.isConnected) countChars(form);  // re-enables the button
+    }
+  }
+  function publishForms() {
+    $$("form.publish").forEach((form) => {
+      form.addEventListener("submit", (ev) => { ev.preventDefault(); publish(form); });
+      form.addEventListener("input", () => countChars(form));
+      form.addEventListener("change", () => countChars(form));
+      countChars(form);
+      form.hidden = false;  // publishing needs this script (the confirm step)
+    });
   }
 
   /* -- keyboard -------------------------------------------------------------------------- */
@@ -208,6 +285,7 @@
     liveValidation();
     corrections();
     queueButtons();
+    publishForms();
     keyboard();
     settings();
     charts();

@@ -19,7 +19,8 @@
   }
 
   /* JSON request to the dashboard's own API with the CSRF header; throws Error(detail) when
-   * the answer is not 2xx (FastAPI's validation list joined, or the API's "error"). */
+   * the answer is not 2xx (FastAPI's validation list joined, or the API's "error"), with the
+   * HTTP status as .status and the JSON body as .data. */
   async function api(method, url, body) {
     const init = { method, headers: { "X-CSRF-Token": csrf(), Accept: "application/json" },
       credentials: "same-origin" };
@@ -31,7 +32,7 @@
     const data = await res.json().catch(() => ({}));
     if (!res.ok) {
       const detail = data.error || (Array.isArray(data.detail) ? data.detail.map((d) => d.msg).join("; ") : data.detail);
-      throw new Error(detail || res.statusText);
+      throw Object.assign(new Error(detail || res.statusText), { status: res.status, data });
     }
     return data;
   }
