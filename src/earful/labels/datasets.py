@@ -104,6 +104,33 @@ def semeval_sentiment() -> tuple[list[Example], list[Example]]:
     return _dedupe(train), _dedupe(dev)
 
 
+_U_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+OTHER_DOMAIN_FILES = ("sms-2013test-A.tsv", "livejournal-2014test-A.tsv")
+
+
+def _read_semeval_tsv(path: Path) -> list[Example]:
+    """SemEval's SMS / LiveJournal files: ``id<TAB>id<TAB>label<TAB>text``; the SMS text carries
+    literal ``\\u002c`` / ``\\u2019`` escapes, which are decoded."""
+    out: list[Example] = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 4 or parts[2] not in SENTIMENT_LABELS:
+                continue
+            text = _U_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), parts[3].strip())
+            out.append(Example(html.unescape(text), parts[2], path.stem))
+    return out
+
+
+def semeval_other_domains() -> list[Example]:
+    """SemEval 2013 SMS and 2014 LiveJournal sentences (same three labels, not tweets)."""
+    root = data_root() / "semeval2017_task4a_train"
+    rows: list[Example] = []
+    for name in OTHER_DOMAIN_FILES:
+        rows.extend(_read_semeval_tsv(root / name))
+    return _dedupe(rows)
+
+
 def airline() -> list[Example]:
     """Airline tweets, deduplicated on tweet id; weight = CrowdFlower confidence, < 0.5 dropped."""
     path = data_root() / "airline_sentiment" / "Tweets.csv"

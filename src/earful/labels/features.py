@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from itertools import pairwise
+from itertools import chain, pairwise, repeat
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -228,14 +228,95 @@ def dense_row(raw: str, norm: str, toks: Sequence[str], lexicon: dict[str, float
     ]
 
 
+class WordVectors:
+    """A static word-vector table (words -> rows) for the text-mean block.
+
+    A text's vector is the SIF-weighted sum of its known tokens' vectors (a negated token counts
+    as its base word), scaled to unit length, minus the table's ``common`` vector, and scaled to
+    unit length again (zeros when no token is known). With ``pool_dims`` > 0 the element-wise
+    max and min over the known tokens' first ``pool_dims`` dimensions (minus ``common``) follow
+    (SWEM pooling: the strongest word in each direction)."""
+
+    def __init__(
+        self,
+        words: Sequence[str],
+        vectors: npt.NDArray[np.float32],
+        weights: npt.NDArray[np.float32],
+        common: npt.NDArray[np.float32],
+        pool_dims: int = 0,
+    ) -> None:
+        import numpy as np
+
+        self.words = list(words)
+        self.index = {w: i for i, w in enumerate(self.words)}
+        # a negated token (``good_neg``) looks up its base word
+        self._lookup = {**{w + "_neg": i for w, i in self.index.items()}, **self.index}.get
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self.common = np.asarray(common, dtype=np.float32)
+        self.pool_dims = int(pool_dims)
+        self._pool_table = np.ascontiguousarray(
+            self.vectors[:, : self.pool_dims] - self.common[: self.pool_dims]
+        )
+
+    @property
+    def dims(self) -> int:
+        return int(self.vectors.shape[1]) + 2 * self.pool_dims
+
+    def embed(self, toks: Sequence[list[str]]) -> npt.NDArray[np.float32]:
+        import numpy as np
+        from scipy import sparse as sp
+
+        lengths = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+        flat = list(chain.from_iterable(toks))
+        js = np.fromiter(map(self._lookup, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        found = js >= 0
+        c = js[found]
+        doc = np.repeat(np.arange(len(toks), dtype=np.int64), lengths)[found]
+        indptr = np.zeros(len(toks) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc, minlength=len(toks)), out=indptr[1:])
+        w = sp.csr_matrix((self.weights[c], c, indptr), shape=(len(toks), len(self.words)))
+        out = np.asarray(w @ self.vectors, dtype=np.float32)
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        known = np.diff(w.indptr) > 0
+        out[known] -= self.common
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        if self.pool_dims <= 0:
+            return out
+        p = self.pool_dims
+        hi = np.zeros((len(toks), p), dtype=np.float32)
+        lo = np.zeros((len(toks), p), dtype=np.float32)
+        if len(c):
+            # max/min per text, one pass per token position (texts are short; ~4x faster than
+            # np.maximum.reduceat): position 0 initialises every text that has a known token
+            pos = np.arange(len(c)) - indptr[doc]
+            order = np.argsort(pos, kind="stable")
+            bounds = np.searchsorted(pos[order], np.arange(int(pos.max()) + 2))
+            for k in range(int(pos.max()) + 1):
+                sel = order[bounds[k] : bounds[k + 1]]
+                d = doc[sel]
+                rows = self._pool_table[c[sel]]
+                if k == 0:
+                    hi[d] = rows
+                    lo[d] = rows
+                else:
+                    hi[d] = np.maximum(hi[d], rows)
+                    lo[d] = np.minimum(lo[d], rows)
+        return np.hstack([out, hi, lo])
+
+
 class Featurizer:
-    """Hashes texts into one CSR matrix: [word tf-idf | char tf-idf | dense]."""
+    """Hashes texts into one CSR matrix: [word tf-idf | char tf-idf | dense | word vectors].
+
+    The word-vector block (``wordvec``, optional) is dense; :meth:`parts` keeps it apart so the
+    labeller multiplies it with a dense product instead of storing it in the sparse matrix."""
 
     def __init__(
         self,
         idf_word: npt.NDArray[np.float32] | None = None,
         idf_char: npt.NDArray[np.float32] | None = None,
         lexicon: dict[str, float] | None = None,
+        wordvec: WordVectors | None = None,
     ) -> None:
         from sklearn.feature_extraction.text import HashingVectorizer
 
@@ -245,10 +326,16 @@ class Featurizer:
         self.idf_word = idf_word
         self.idf_char = idf_char
         self.lexicon = lexicon or {}
+        self.wordvec = wordvec
+
+    @property
+    def n_base(self) -> int:
+        """Columns before the word-vector block."""
+        return N_WORD + N_CHAR + N_DENSE
 
     @property
     def n_features(self) -> int:
-        return N_WORD + N_CHAR + N_DENSE
+        return self.n_base + (self.wordvec.dims if self.wordvec is not None else 0)
 
     def raw_counts(
         self, norms: Sequence[str], toks: Sequence[list[str]]
@@ -267,6 +354,18 @@ class Featurizer:
             setattr(self, name, idf.astype(np.float32))
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """All ``n_features`` columns in one CSR matrix (training and evaluation)."""
+        from scipy import sparse as sp
+
+        x, vec = self.parts(texts)
+        if vec is None:
+            return x
+        return sp.hstack([x, sp.csr_matrix(vec)], format="csr")
+
+    def parts(
+        self, texts: Sequence[str]
+    ) -> tuple[sparse.csr_matrix, npt.NDArray[np.float32] | None]:
+        """(the first ``n_base`` columns as CSR, the dense word-vector block or None)."""
         import numpy as np
         from scipy import sparse as sp
         from sklearn.preprocessing import normalize as l2
@@ -286,4 +385,5 @@ class Featurizer:
             dtype=np.float32,
         ).reshape(len(texts), N_DENSE)
         blocks.append(sp.csr_matrix(dense))
-        return sp.hstack(blocks, format="csr", dtype=np.float32)
+        x = sp.hstack(blocks, format="csr", dtype=np.float32)
+        return x, (self.wordvec.embed(toks) if self.wordvec is not None else None)

@@ -45,10 +45,21 @@ class FastModel:
         from earful.labels.features import Featurizer
 
         meta: dict[str, Any] = json.loads((directory / "fast.json").read_text(encoding="utf-8"))
+        from earful.labels.features import WordVectors
+
+        wordvec = None
         with np.load(directory / "fast.npz") as npz:
             self.weights = np.ascontiguousarray(npz["weights"].astype(np.float32))
             idf_word = npz["idf_word"].astype(np.float32)
             idf_char = npz["idf_char"].astype(np.float32)
+            if "wv_vectors" in npz.files:
+                wordvec = WordVectors(
+                    npz["wv_words"].tobytes().decode("utf-8").split("\n"),
+                    npz["wv_vectors"].astype(np.float32),
+                    npz["wv_weights"].astype(np.float32),
+                    npz["wv_common"].astype(np.float32),
+                    int(npz["wv_pool_dims"]) if "wv_pool_dims" in npz.files else 0,
+                )
         self.columns: list[str] = list(meta["columns"])
         self.intercepts = np.asarray(meta["intercepts"], dtype=np.float32)
         self.sentiment_offsets = np.asarray(meta["sentiment_offsets"], dtype=np.float32)
@@ -63,7 +74,11 @@ class FastModel:
         self.stack_weights = {
             h: np.asarray(v, dtype=np.float32) for h, v in meta.get("stack_weights", {}).items()
         }
-        self.featurizer: Featurizer = Featurizer(idf_word, idf_char, meta["lexicon"])
+        self.featurizer: Featurizer = Featurizer(idf_word, idf_char, meta["lexicon"], wordvec)
+        n_base = self.featurizer.n_base
+        # the sparse columns' weights and the dense word-vector block's, multiplied apart
+        self.weights_base = np.ascontiguousarray(self.weights[:n_base])
+        self.weights_vec = np.ascontiguousarray(self.weights[n_base:])
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         return self.featurizer.transform(texts)
@@ -74,7 +89,12 @@ class FastModel:
         """Scores from shared features; heads with extra cues need ``texts`` to add them."""
         import numpy as np
 
-        logits = np.asarray(x @ self.weights, dtype=np.float32) + self.intercepts
+        return self._scores(np.asarray(x @ self.weights, dtype=np.float32), texts)
+
+    def _scores(self, logits: npt.NDArray[np.float32], texts: list[str] | None) -> FastScores:
+        import numpy as np
+
+        logits = logits + self.intercepts
         col = {c: i for i, c in enumerate(self.columns)}
         cues = None
         if texts is not None and self.cue_weights:
@@ -107,7 +127,13 @@ class FastModel:
         )
 
     def scores(self, texts: list[str]) -> FastScores:
-        return self.scores_from_features(self.features(texts), texts)
+        import numpy as np
+
+        x, vec = self.featurizer.parts(texts)
+        logits = np.asarray(x @ self.weights_base, dtype=np.float32)
+        if vec is not None:
+            logits += vec @ self.weights_vec
+        return self._scores(logits, texts)
 
 
 @cache
