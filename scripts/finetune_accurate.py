@@ -78,6 +78,11 @@ def prepare(out: Path, corrections: Path | None) -> None:
         print(f"{name}: {len(texts)} texts", flush=True)
 
     texts, labels, groups, weights = sentiment_data(corr, include_hard_dev=True)
+    # tweets (and corrections) only: the shipped adapters were trained before the fast head
+    # also learnt from SemEval's SMS and LiveJournal sentences
+    keep = [i for i, g in enumerate(groups) if g.startswith("twitter-") or g == "correction"]
+    texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+    groups, weights = [groups[i] for i in keep], [weights[i] for i in keep]
     hard = [g == ds.HARD_DEV_FILE for g in groups]
     y = [SENTIMENTS.index(v) for v in labels]
     put("sentiment", texts, y=y, w=np.asarray(weights, np.float32), hard_dev=hard)
