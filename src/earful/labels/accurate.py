@@ -109,7 +109,7 @@ def vectors(texts: list[str], path: Path = ARTIFACT) -> npt.NDArray[np.float32]:
     if not uniq:
         return np.zeros((0, 384), np.float32)
     ids = enc.tokenizer(uniq, truncation=True, max_length=MAX_TOKENS)["input_ids"]
-    vecs = pooled(enc.bert, ids)
+    vecs: npt.NDArray[np.float32] = pooled(enc.bert, ids)
     if len(uniq) == len(clean):
         return vecs
     row = {t: i for i, t in enumerate(uniq)}
