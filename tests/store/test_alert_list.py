@@ -53,3 +53,12 @@ def test_default_limit_unchanged(store: SQLiteStore) -> None:
     seed(store)
     assert len(idb.list_alerts(store.conn, idb.ALERT_STATES)) == 50
     assert len(idb.list_alerts(store.conn, idb.ALERT_STATES, limit=1_000_000)) == 120
+
+
+def test_product_filter_uses_the_product_index(store: SQLiteStore) -> None:
+    seed(store, n=8)
+    plan = store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM alerts WHERE state IN (?, ?, ?) AND product = ?",
+        (*idb.ALERT_STATES, "Acme Pulse"),
+    ).fetchall()
+    assert any("alerts_product" in str(row[-1]) for row in plan), plan

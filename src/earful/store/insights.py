@@ -80,6 +80,12 @@ def insights_schema(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+@migration("0410_alerts_product")
+def alerts_product_index(conn: sqlite3.Connection) -> None:
+    """Alert dedupe reads one product's alerts (``list_alerts(product=...)``)."""
+    conn.execute("CREATE INDEX IF NOT EXISTS alerts_product ON alerts (product, state)")
+
+
 def ensure_schema(conn: sqlite3.Connection) -> None:
     """Apply this module's migration on a store opened before the module was imported."""
     row = conn.execute(
