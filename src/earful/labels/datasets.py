@@ -224,3 +224,44 @@ def p_golden(which: str) -> list[Example]:
         for row in csv.DictReader(fh):
             out.append(Example(row["reviews"].strip(), str(row["Judgement"]).strip(), which))
     return _dedupe(out)
+
+
+_ASAPP_CUSTOMER = re.compile(r"<cust__\s+(.*?)\s+__cust>", re.S)
+
+
+def unlabelled_tweets(limit_asapp: int = 40_000) -> list[tuple[str, str]]:
+    """(domain, text) of tweets without sentiment labels, for distillation: the customers' turns
+    of the ASAPP airline support threads (TWCS; ``__company__`` becomes an @mention) and the
+    TweetEval irony and offensive tweets (all splits; their labels are not sentiment and are
+    not read).
+
+    Texts that also appear in any SemEval sentiment file, TweetEval sentiment val or
+    airline_sentiment are removed (matched like TweetEval val), so no evaluation tweet enters
+    training this way. Deduplicated, in file order; at most ``limit_asapp`` ASAPP turns."""
+    import bz2
+
+    root = data_root()
+    path = root / "customer_support_airlines_asapp" / "airlines_raw.csv.bz2"
+    asapp: list[str] = []
+    with bz2.open(path, "rt", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for turn in _ASAPP_CUSTOMER.findall(row["first_utterance"] + " " + row["context"]):
+                text = turn.replace("__company__", "@company").replace("__cust__", "@user")
+                if len(text.split()) >= 3:
+                    asapp.append(text.strip())
+    texts = [("asapp", t) for t in list(dict.fromkeys(asapp))[:limit_asapp]]
+    for task in ("irony", "offensive"):
+        for split in ("train", "val", "test"):
+            lines = (root / "tweeteval" / task / f"{split}_text.txt").read_text(encoding="utf-8")
+            texts.extend(("tweeteval", t.strip()) for t in lines.splitlines() if t.strip())
+    train, dev = semeval_sentiment()
+    held = train + dev + semeval_other_domains() + tweeteval_val() + airline()
+    keys = {_key(e.text) for e in held}
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for domain, t in texts:
+        k = _key(t)
+        if k and k not in keys and k not in seen:
+            seen.add(k)
+            out.append((domain, t))
+    return out

@@ -1,0 +1,44 @@
+#!/usr/bin/env python
+"""Teacher sentiment for unlabelled tweets, so the fast head can learn from the accurate one.
+
+    python scripts/distill_teacher.py      # needs the accurate extra; ~5 min on 2 cores
+
+Writes ``scripts/artifacts/teacher_sentiment.npz``: for each text of
+``datasets.unlabelled_tweets()`` (keyed by a hash of the text; no text is stored) the
+probabilities of the shipped fine-tuned head (``final``, used for the shipped fast model) and
+of fold model 0 (``fold0``, trained without the SemEval 2016 test year, used when the quality
+report re-fits the fast head without that year). ``train.sentiment_data`` reads it.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def main() -> None:
+    from earful.labels.accurate import ARTIFACT, scores
+    from earful.labels.datasets import unlabelled_tweets
+    from earful.labels.quality_accurate import FOLD_DIR
+    from earful.labels.train import TEACHER, text_key
+
+    texts = [t for _domain, t in unlabelled_tweets()]
+    out: dict[str, Any] = {"keys": np.asarray([text_key(t) for t in texts])}
+    for name, path in (("final", ARTIFACT), ("fold0", FOLD_DIR / "fold0.npz")):
+        t0 = time.time()
+        out[name] = scores(texts, path)["sentiment"].astype(np.float16)
+        print(f"{name}: {len(texts)} texts in {time.time() - t0:.0f} s", flush=True)
+    TEACHER.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(TEACHER, **out)
+    print(f"{TEACHER}: {TEACHER.stat().st_size} bytes")
+
+
+if __name__ == "__main__":
+    main()
