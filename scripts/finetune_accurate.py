@@ -397,13 +397,20 @@ def collect_preds(src: Path) -> dict[str, Any]:
     return preds
 
 
+def oof_array(preds: dict[str, Any], task: str, n: int) -> Any:
+    """The fold runs' predictions for ``task`` in row order (NaN where no fold left a row out)."""
+    p = np.full(n, np.nan)
+    for k in (k for k in preds if k[0].isdigit() and k.endswith(f"/{task}/p")):
+        p[preds[k.replace("/p", "/rows")]] = preds[k]
+    return p
+
+
 def summarize(data: Data, preds: dict[str, Any]) -> None:
     from earful.labels.finetune import BINARY_TASKS
 
     for t in BINARY_TASKS:
-        y, p = data.col(t, "y"), np.full(len(data.col(t, "y")), np.nan)
-        for k in (k for k in preds if k[0].isdigit() and k.endswith(f"/{t}/p")):
-            p[preds[k.replace("/p", "/rows")]] = preds[k]
+        y = data.col(t, "y")
+        p = oof_array(preds, t, len(y))
         ok = ~np.isnan(p)
         if ok.any():
             best = max((f1(y[ok], p[ok] >= th), th) for th in np.arange(0.05, 0.96, 0.05))
@@ -441,13 +448,22 @@ def install(src: Path, data_dir: Path) -> None:
         y = data.col(t, "y")
         if len(y) != len(tasks[t].y) or list(y) != tasks[t].y:
             raise SystemExit(f"{t}: data changed since prepare; run prepare and train again")
+    thresholds: dict[str, float] = {}
+    for t in USED_HEADS:
+        y = data.col(t, "y")
+        p = oof_array(preds, t, len(y))
+        ok = ~np.isnan(p)
+        relaxed = question_rule_mask(tasks[t].texts)[ok] if t == "question" else None
+        best = best_threshold(p[ok], list(y[ok]), relaxed)
+        thresholds[t] = round(0.5 * (best + 0.5), 4)  # shrunk halfway toward 0.5, as fast heads
+        print(f"{t}: OOF n={int(ok.sum())} best threshold {best} -> {thresholds[t]}")
     FOLD_DIR.mkdir(parents=True, exist_ok=True)
-    written: dict[str, tuple[Path, dict[str, Any]]] = {}
     for path in sorted(src.glob("adapter_*.npz")):
         run = path.stem.split("_", 1)[1]
         with np.load(path) as z:
             arrays = {k: z[k] for k in z.files if not k.startswith("pred/")}
         if run == "final":
+            arrays["thresholds"] = np.asarray(json.dumps(thresholds, sort_keys=True))
             dest = ARTIFACTS / "accurate_ft.npz"
         else:
             for t in BINARY_TASKS:
@@ -455,24 +471,7 @@ def install(src: Path, data_dir: Path) -> None:
                 arrays[f"held/{t}/of"] = np.asarray(len(tasks[t].y))
             dest = FOLD_DIR / f"fold{run}.npz"
         np.savez_compressed(dest, **arrays)
-        written[run] = (dest, arrays)
-
-    thresholds: dict[str, float] = {}
-    for t in USED_HEADS:
-        y = data.col(t, "y")
-        p = np.full(len(y), np.nan)
-        for k in (k for k in preds if k[0].isdigit() and k.endswith(f"/{t}/p")):
-            p[preds[k.replace("/p", "/rows")]] = preds[k]
-        ok = ~np.isnan(p)
-        relaxed = question_rule_mask(tasks[t].texts)[ok] if t == "question" else None
-        best = best_threshold(p[ok], list(y[ok]), relaxed)
-        thresholds[t] = round(0.5 * (best + 0.5), 4)  # shrunk halfway toward 0.5, as fast heads
-        print(f"{t}: OOF n={int(ok.sum())} best threshold {best} -> {thresholds[t]}")
-    dest, arrays = written["final"]
-    arrays["thresholds"] = np.asarray(json.dumps(thresholds, sort_keys=True))
-    np.savez_compressed(dest, **arrays)
-    for dest, _arrays in written.values():
-        print(f"{dest.relative_to(ROOT)}: {dest.stat().st_size} bytes")
+        print(f"{path.name} -> {dest.relative_to(ROOT)} ({dest.stat().st_size} bytes)")
 
 
 def main() -> None:

@@ -123,16 +123,23 @@ def scores(texts: list[str], path: Path = ARTIFACT) -> dict[str, npt.NDArray[np.
     return apply_heads(vectors(texts, path), _encoder(path).arrays)
 
 
+def blend_scores(ft: npt.NDArray[np.float32], fast_adjusted: Any) -> Any:
+    """Sentiment scores (argmax = label): the fine-tuned head's log-probabilities averaged with
+    the fast head's offset-adjusted ones (the quality report passes a re-fitted fast head's)."""
+    import numpy as np
+
+    return SENTIMENT_WEIGHT * np.log(ft + 1e-9) + (1 - SENTIMENT_WEIGHT) * fast_adjusted
+
+
 def blend_sentiment(
     ft: npt.NDArray[np.float32], fast: FastScores
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """(probabilities, log-probability scores whose argmax is the label)."""
     import numpy as np
 
-    w = SENTIMENT_WEIGHT
-    adjusted = w * np.log(ft + 1e-9) + (1 - w) * fast.sentiment_adjusted
-    proba = w * ft + (1 - w) * fast.sentiment_proba
-    return proba.astype(np.float32), adjusted.astype(np.float32)
+    adjusted = blend_scores(ft, fast.sentiment_adjusted)
+    proba = SENTIMENT_WEIGHT * ft + (1 - SENTIMENT_WEIGHT) * fast.sentiment_proba
+    return proba.astype(np.float32), np.asarray(adjusted, dtype=np.float32)
 
 
 def accurate_scores(

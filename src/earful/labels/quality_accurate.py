@@ -35,14 +35,12 @@ def accurate_without_hard_dev(texts: list[str]) -> list[str]:
     without it: the shipped recipe, scored on a year neither model saw."""
     import numpy as np
 
-    from earful.labels.accurate import SENTIMENT_WEIGHT, scores
+    from earful.labels.accurate import blend_scores, scores
     from earful.labels.train import fast_sentiment_without_hard_dev as refit
 
     f, model, offsets = refit()
     fast_adj = model.predict_log_proba(f.transform(texts)) + offsets
-    ft = scores(texts, _folds()[0])["sentiment"]
-    w = SENTIMENT_WEIGHT
-    adj = w * np.log(ft + 1e-9) + (1 - w) * fast_adj
+    adj = blend_scores(scores(texts, _folds()[0])["sentiment"], fast_adj)
     return [SENTIMENTS[int(i)] for i in np.asarray(adj).argmax(1)]
 
 
