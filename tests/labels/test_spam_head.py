@@ -66,9 +66,33 @@ def test_retrain_unknown_head_changes_nothing(tmp_path: Path) -> None:
         "check out my page http://x.example",
         "see http://one.example and http://two.example",
         "nothing to see here, just a normal comment",
+        "thumbs up if you are still here in 2026",
     ],
 )
 def test_spam_evidence_same_with_precomputed_cues(text: str) -> None:
     from earful.labels.rules import spam_evidence
 
     assert spam_evidence(text, None, 1, spam_cues(text)) == spam_evidence(text, None, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "bait"),
+    [
+        ("Thumbs up if you came here from the radio", 1.0),
+        ("give it a listen, my new cover is up", 1.0),
+        ("Check me out, I rap", 1.0),
+        ('Search "Some Band - Song" on youtube', 1.0),
+        ("I like this song and the video", 0.0),
+        ("the second verse is the best part", 0.0),
+    ],
+)
+def test_engagement_bait_cue(text: str, bait: float) -> None:
+    assert dict(zip(SPAM_CUES, spam_cues(text), strict=True))["bait"] == bait
+
+
+def test_markup_is_not_repeated_text() -> None:
+    from earful.labels.rules import spam_evidence
+
+    text = "sorry to all my haters" + "<br />" * 12 + "see you at the party"
+    assert "repeated_text" not in spam_evidence(text, None, 1)
+    assert "repeated_text" in spam_evidence("buy buy buy buy buy now", None, 1)

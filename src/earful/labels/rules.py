@@ -109,6 +109,7 @@ _PROMO = re.compile(
 )
 _PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
 _BARE_LINK = re.compile(r"\b[\w-]+\.(?:com|net|org|ly|io|info|biz|xyz|tk|me|tv)\b(?:/\S*)?", re.I)
+_TAG = re.compile(r"<[^<>]{1,200}>")  # markup ("<br />" x 10) is not repeated text
 _REPEAT_TOKEN = re.compile(r"\b(\w{2,})(?:\W+\1\b){3,}", re.IGNORECASE)
 
 
@@ -126,13 +127,15 @@ def spam_evidence(
     n_links = link_count(text) if cues is None else round(cues[1] * 3)  # capped at 3: enough
     if n_links >= 3 or (n_links >= 2 and len(URL_RE.sub("", text).split()) < 12):
         reasons.append("link_farm")
-    if (seen_count >= 3 and len(text) >= 20) or _REPEAT_TOKEN.search(text):
+    if (seen_count >= 3 and len(text) >= 20) or _REPEAT_TOKEN.search(_TAG.sub(" ", text)):
         reasons.append("repeated_text")
     if author is not None and bot_like(author):
         reasons.append("bot_like_author")
     promo = _PROMO.search(text) is not None if cues is None else cues[0] > 0
     if promo or (n_links and _PHONE.search(text)):
         reasons.append("promotion")
+    if (_BAIT.search(text) is not None) if cues is None else cues[7] > 0:
+        reasons.append("engagement_bait")
     return reasons
 
 
@@ -168,9 +171,28 @@ _PROMO_WORDS = re.compile(
     re.IGNORECASE,
 )
 _PLEASE = re.compile(r"\b(?:please|pls|plz)\b", re.IGNORECASE)
+# engagement bait and self-promotion of a small creator: "thumbs up if ...", "like this and",
+# "check me out", "give it a listen", "my rap", "sub4sub", 'search "..."', "talk to me"
+_BAIT = re.compile(
+    r"\b(?:(?:thumbs?\s*up|like)\s+(?:this\s+(?:comment\s+)?)?if|(?:like|share)\s+(?:and|pl(?:ea)?s)|"
+    r"(?:like|share)\s+(?:this|my)\s+(?:comment|video|page|post|channel)|share\s+(?:this|it|on)|"
+    r"give\s+(?:it|this|me|us)\s+a\s+(?:like|thumbs?\s*up|listen|chance)|check\s+(?:me|us)\s+out|"
+    r"(?:search|google)\s+[\"']|subs\b|sub\s*(?:4|for)\s*sub|(?:talk|chat|call|text)\s+(?:to\s+)?me|"
+    r"take\s+a\s+(?:look|listen)|(?:my|our)\s+(?:rap|songs?|covers?|vids?|band|blog|site))",
+    re.IGNORECASE,
+)
 _FIRST_PERSON_OWNER = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
 
-SPAM_CUES = ("promo_phrase", "links", "promo_word", "caps_ratio", "length", "please", "my_our")
+SPAM_CUES = (
+    "promo_phrase",
+    "links",
+    "promo_word",
+    "caps_ratio",
+    "length",
+    "please",
+    "my_our",
+    "bait",
+)
 
 
 def spam_cues(text: str) -> list[float]:
@@ -185,6 +207,7 @@ def spam_cues(text: str) -> list[float]:
         min(len(text), 500) / 500.0,
         1.0 if _PLEASE.search(text) else 0.0,
         1.0 if _FIRST_PERSON_OWNER.search(text) else 0.0,
+        1.0 if _BAIT.search(text) else 0.0,
     ]
 
 
