@@ -5,6 +5,7 @@ Three steps, so that the heavy one can run on a GPU machine that has no copy of 
     python scripts/finetune_accurate.py prepare .ft          # here: token ids, folds, base weights
     python scripts/finetune_accurate.py train .ft OUT         # GPU (or slow CPU): 6 runs
     python scripts/finetune_accurate.py install OUT           # here: artifacts + thresholds
+    python scripts/finetune_accurate.py thresholds            # here, after train_labels.py
 
 ``train`` runs a *final* model on all data (shipped as ``artifacts/accurate_ft.npz``) and five
 *fold* models: each leaves out the SemEval 2016 test year (the hard sentiment dev set), one fifth
@@ -433,13 +434,10 @@ def summarize(data: Data, preds: dict[str, Any]) -> None:
 
 def install(src: Path, data_dir: Path) -> None:
     """Copy the adapters into place, record each fold's held-out rows, and pick the thresholds
-    of the heads the labeller uses on their out-of-fold predictions."""
-    import json
-
-    from earful.labels.accurate import USED_HEADS
+    of the heads the labeller uses on their out-of-fold predictions (from the fold files)."""
     from earful.labels.finetune import BINARY_TASKS
     from earful.labels.model import ARTIFACTS
-    from earful.labels.train import best_threshold, binary_tasks, question_rule_mask
+    from earful.labels.train import binary_tasks
 
     data = Data(data_dir / "data.npz")
     tasks = binary_tasks()
@@ -448,30 +446,39 @@ def install(src: Path, data_dir: Path) -> None:
         y = data.col(t, "y")
         if len(y) != len(tasks[t].y) or list(y) != tasks[t].y:
             raise SystemExit(f"{t}: data changed since prepare; run prepare and train again")
-    thresholds: dict[str, float] = {}
-    for t in USED_HEADS:
-        y = data.col(t, "y")
-        p = oof_array(preds, t, len(y))
-        ok = ~np.isnan(p)
-        relaxed = question_rule_mask(tasks[t].texts)[ok] if t == "question" else None
-        best = best_threshold(p[ok], list(y[ok]), relaxed)
-        thresholds[t] = round(0.5 * (best + 0.5), 4)  # shrunk halfway toward 0.5, as fast heads
-        print(f"{t}: OOF n={int(ok.sum())} best threshold {best} -> {thresholds[t]}")
     FOLD_DIR.mkdir(parents=True, exist_ok=True)
+    final: dict[str, Any] | None = None
     for path in sorted(src.glob("adapter_*.npz")):
         run = path.stem.split("_", 1)[1]
         with np.load(path) as z:
             arrays = {k: z[k] for k in z.files if not k.startswith("pred/")}
         if run == "final":
-            arrays["thresholds"] = np.asarray(json.dumps(thresholds, sort_keys=True))
-            dest = ARTIFACTS / "accurate_ft.npz"
-        else:
-            for t in BINARY_TASKS:
-                arrays[f"held/{t}"] = preds.get(f"{run}/{t}/rows", np.zeros(0, np.int64))
-                arrays[f"held/{t}/of"] = np.asarray(len(tasks[t].y))
-            dest = FOLD_DIR / f"fold{run}.npz"
+            final = arrays
+            continue
+        for t in BINARY_TASKS:
+            arrays[f"held/{t}"] = preds.get(f"{run}/{t}/rows", np.zeros(0, np.int64))
+            arrays[f"held/{t}/of"] = np.asarray(len(tasks[t].y))
+        dest = FOLD_DIR / f"fold{run}.npz"
         np.savez_compressed(dest, **arrays)
         print(f"{path.name} -> {dest.relative_to(ROOT)} ({dest.stat().st_size} bytes)")
+    if final is not None:
+        write_thresholds(final, ARTIFACTS / "accurate_ft.npz")
+
+
+def write_thresholds(arrays: dict[str, Any], dest: Path) -> None:
+    """Store the labeller's thresholds, recomputed on CPU from the fold files, in ``dest``.
+
+    Also run on its own (``thresholds``) after ``train_labels.py``: the complaint score averages
+    the fine-tuned head with the fast one, so a re-trained fast head moves its threshold."""
+    import json
+
+    from earful.labels.quality_accurate import pick_thresholds
+
+    thresholds = pick_thresholds()
+    print(f"thresholds (out-of-fold, shrunk halfway toward 0.5): {thresholds}")
+    arrays["thresholds"] = np.asarray(json.dumps(thresholds, sort_keys=True))
+    np.savez_compressed(dest, **arrays)
+    print(f"-> {dest.relative_to(ROOT)} ({dest.stat().st_size} bytes)")
 
 
 def main() -> None:
@@ -499,13 +506,20 @@ def main() -> None:
     i = sub.add_parser("install")
     i.add_argument("src", type=Path)
     i.add_argument("--data", type=Path, default=ROOT / ".ft")
+    sub.add_parser("thresholds", help="re-pick the shipped thresholds from the fold files")
     a = ap.parse_args()
     if a.cmd == "prepare":
         prepare(a.out, a.corrections)
     elif a.cmd == "train":
         train(a.data, a.out, a)
-    else:
+    elif a.cmd == "install":
         install(a.src, a.data)
+    else:
+        from earful.labels.model import ARTIFACTS
+
+        with np.load(ARTIFACTS / "accurate_ft.npz") as z:
+            arrays = {k: z[k] for k in z.files}
+        write_thresholds(arrays, ARTIFACTS / "accurate_ft.npz")
 
 
 if __name__ == "__main__":

@@ -84,3 +84,18 @@ def test_accurate_labels_and_dedupe() -> None:
     single = scores([texts[2]])
     assert np.allclose(single["complaint"], out["complaint"][2], atol=1e-5)
     assert scores([])["question"].shape == (0,)
+
+
+def test_blend_binary_averages_log_odds_for_complaint_only() -> None:
+    import numpy as np
+
+    from earful.labels.accurate import BINARY_WEIGHTS, blend_binary
+
+    ft = np.array([0.9, 0.2, 0.5])
+    fast = np.array([0.5, 0.2, 0.9])
+    got = blend_binary("complaint", ft, fast)
+    w = BINARY_WEIGHTS["complaint"]
+    z = w * np.log(ft / (1 - ft)) + (1 - w) * np.log(fast / (1 - fast))
+    assert np.allclose(got, 1 / (1 + np.exp(-z)), atol=1e-6)
+    assert got[1] == np.float32(0.2) and got[0] < 0.9 and got[2] < 0.9
+    assert blend_binary("question", ft, fast) is ft  # question: the fine-tuned head alone

@@ -41,8 +41,9 @@ WORDVEC_DIMS = 128
 # max/min pooling over the first WORDVEC_POOL_DIMS dims as well (0 = mean only)
 WORDVEC_POOL_DIMS = 64
 # binary heads that also see the word-vector block (the sentiment head always does); the others
-# get zero weights there
-WORDVEC_HEADS: tuple[str, ...] = ()
+# get zero weights there. Complaint, 5-fold F1 0.769 -> 0.778, leave-one-domain-out 0.705 ->
+# 0.719 (thresholds re-picked on the folds); question 0.774 -> 0.771, so it stays without
+WORDVEC_HEADS: tuple[str, ...] = ("complaint",)
 
 
 @dataclass(frozen=True, slots=True)
