@@ -7,7 +7,7 @@ Writes ``scripts/artifacts/teacher_sentiment.npz``: for each text of
 ``datasets.unlabelled_tweets()`` (keyed by a hash of the text; no text is stored) the
 probabilities of the shipped fine-tuned head (``final``, used for the shipped fast model) and
 of fold model 0 (``fold0``, trained without the SemEval 2016 test year, used when the quality
-report re-fits the fast head without that year). ``train.sentiment_data`` reads it.
+report re-fits the fast head without that year). ``training_data.sentiment_data`` reads it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def main() -> None:
     from earful.labels.accurate import ARTIFACT, scores
     from earful.labels.datasets import unlabelled_tweets
     from earful.labels.quality_accurate import FOLD_DIR
-    from earful.labels.train import TEACHER, text_key
+    from earful.labels.training_data import TEACHER, text_key
 
     texts = [t for _domain, t in unlabelled_tweets()]
     out: dict[str, Any] = {"keys": np.asarray([text_key(t) for t in texts])}

@@ -13,7 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from earful.labels.model import ARTIFACTS
-from earful.labels.train import load_corrections, retrain_heads, train_all
+from earful.labels.train import retrain_heads, train_all
+from earful.labels.training_data import load_corrections
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from earful.labels import train
+from earful.labels import training_data as train
 
 
 def test_pseudo_labels_balanced_by_domain_and_class(

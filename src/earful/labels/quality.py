@@ -111,7 +111,8 @@ def fast_sentiment_without_hard_dev(texts: list[str]) -> list[str]:
 
 def _oof(task_name: str, leave_group_out: bool) -> tuple[Any, npt.NDArray[np.float64]]:
     from earful.labels.model import fast_model
-    from earful.labels.train import binary_tasks, oof_binary
+    from earful.labels.train import oof_binary
+    from earful.labels.training_data import binary_tasks
 
     task = binary_tasks()[task_name]
     return task, oof_binary(fast_model().featurizer, task, leave_group_out)
@@ -121,7 +122,8 @@ def _lodo_complaint() -> tuple[Any, npt.NDArray[np.float64]]:
     from dataclasses import replace
 
     from earful.labels.model import fast_model
-    from earful.labels.train import binary_tasks, oof_binary
+    from earful.labels.train import oof_binary
+    from earful.labels.training_data import binary_tasks
 
     task = binary_tasks()["complaint"]
     domains = ["random" if g.startswith("random") else g for g in task.groups]
@@ -167,7 +169,8 @@ def binary_sections() -> str:
     out.append(binary_table(task.y, list(pred), "Question — tweet_acts QUE vs rest, 5-fold CV"))
     out.append(binary_table(task.y, list(struct >= 1.0), "Question — structure rule alone ('?')"))
 
-    from earful.labels.train import binary_tasks, nested_oof_binary
+    from earful.labels.train import nested_oof_binary
+    from earful.labels.training_data import binary_tasks
 
     task = binary_tasks()["spam"]
     p, thr = nested_oof_binary(fast_model().featurizer, task)

@@ -68,7 +68,8 @@ def labeller_oof(task: str) -> tuple[list[int], npt.NDArray[np.float64]]:
     models' predictions, averaged with the fast head's out-of-fold ones where it blends."""
     from earful.labels.accurate import blend_binary
     from earful.labels.model import fast_model
-    from earful.labels.train import binary_tasks, oof_binary
+    from earful.labels.train import oof_binary
+    from earful.labels.training_data import binary_tasks
 
     t = binary_tasks()[task]
     fast = oof_binary(fast_model().featurizer, t, leave_group_out=False)
@@ -82,7 +83,8 @@ def pick_thresholds() -> dict[str, float]:
     import numpy as np
 
     from earful.labels.accurate import USED_HEADS
-    from earful.labels.train import best_threshold, binary_tasks, question_rule_mask
+    from earful.labels.train import best_threshold, question_rule_mask
+    from earful.labels.training_data import binary_tasks
 
     out: dict[str, float] = {}
     for task in USED_HEADS:
@@ -99,7 +101,7 @@ def binary_sections() -> str:
     import numpy as np
 
     from earful.labels.accurate import load_encoder
-    from earful.labels.train import binary_tasks
+    from earful.labels.training_data import binary_tasks
 
     th = load_encoder().thresholds
     tasks = binary_tasks()
