@@ -52,17 +52,25 @@ def _dedupe(rows: list[Example]) -> list[Example]:
     return out
 
 
-def _read_semeval(path: Path) -> list[Example]:
+_U_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def _read_semeval(path: Path, label_col: int = 1) -> list[Example]:
+    """A SemEval task 4A file: ``id<TAB>label<TAB>text`` (tweets; a text wrapped in double quotes
+    is unwrapped) or, with ``label_col=2``, ``id<TAB>id<TAB>label<TAB>text`` (the SMS and
+    LiveJournal files, whose literal ``\\u002c`` / ``\\u2019`` escapes are decoded)."""
     out: list[Example] = []
     with path.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
             parts = line.rstrip("\n").split("\t")
-            if len(parts) < 3 or parts[1] not in SENTIMENT_LABELS:
+            if len(parts) < label_col + 2 or parts[label_col] not in SENTIMENT_LABELS:
                 continue
-            text = parts[2].strip()
-            if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+            text = parts[label_col + 1].strip()
+            if label_col == 2:
+                text = _U_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+            elif len(text) >= 2 and text[0] == '"' and text[-1] == '"':
                 text = text[1:-1]
-            out.append(Example(html.unescape(text), parts[1], path.stem))
+            out.append(Example(html.unescape(text), parts[label_col], path.stem))
     return out
 
 
@@ -104,22 +112,7 @@ def semeval_sentiment() -> tuple[list[Example], list[Example]]:
     return _dedupe(train), _dedupe(dev)
 
 
-_U_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 OTHER_DOMAIN_FILES = ("sms-2013test-A.tsv", "livejournal-2014test-A.tsv")
-
-
-def _read_semeval_tsv(path: Path) -> list[Example]:
-    """SemEval's SMS / LiveJournal files: ``id<TAB>id<TAB>label<TAB>text``; the SMS text carries
-    literal ``\\u002c`` / ``\\u2019`` escapes, which are decoded."""
-    out: list[Example] = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 4 or parts[2] not in SENTIMENT_LABELS:
-                continue
-            text = _U_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), parts[3].strip())
-            out.append(Example(html.unescape(text), parts[2], path.stem))
-    return out
 
 
 def semeval_other_domains() -> list[Example]:
@@ -127,7 +120,7 @@ def semeval_other_domains() -> list[Example]:
     root = data_root() / "semeval2017_task4a_train"
     rows: list[Example] = []
     for name in OTHER_DOMAIN_FILES:
-        rows.extend(_read_semeval_tsv(root / name))
+        rows.extend(_read_semeval(root / name, label_col=2))
     return _dedupe(rows)
 
 
