@@ -222,3 +222,49 @@ def test_bad_input_is_422_and_the_schema_documents_the_endpoints(env: Env) -> No
     assert {"/api/v1/publish/reply", "/api/v1/publish/post"} <= paths.keys()
     assert "409" in paths["/api/v1/publish/reply"]["post"]["responses"]
     assert c.get("/api/docs").status_code == 200
+
+
+def test_a_reservation_elsewhere_is_a_409_in_progress_then_interrupted(env: Env) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from earful.outputs.publish import STALE_AFTER
+    from earful.store import outputs as db
+
+    def claim(age: timedelta) -> None:  # as another worker or the CLI would hold it
+        with env.ws.store().transaction() as conn:
+            conn.execute("DELETE FROM published")
+            assert db.claim_published(
+                conn,
+                network="bluesky",
+                kind="reply",
+                target=ITEM,
+                text="elsewhere",
+                now=datetime.now(UTC) - age,
+            )
+
+    c = env.client
+    body = {"item": ITEM, "text": "Yes!", "approved": True}
+    claim(timedelta(seconds=3))
+    for retry in (False, True):  # a fresh reservation is never taken over
+        r = c.post("/api/v1/publish/reply", json={**body, "retry_interrupted": retry})
+        assert r.status_code == 409 and r.json()["code"] == "in_progress", r.text
+        assert "has not finished" in r.json()["error"] and r.json()["since"]
+    claim(STALE_AFTER + timedelta(minutes=1))
+    r = c.post("/api/v1/publish/reply", json=body)
+    assert r.status_code == 409 and r.json()["code"] == "interrupted", r.text
+    refused = r.json()
+    assert "may or may not have reached bluesky" in refused["error"]
+    assert '"retry_interrupted": true' in refused["error"] and refused["since"]
+    assert env.srv.requests == [] and _sent(env) == 0
+    r = c.post("/api/v1/publish/reply", json={**body, "retry_interrupted": "true"})
+    assert r.status_code == 422, r.text  # only JSON true
+    r = c.post("/api/v1/publish/reply", json={**body, "retry_interrupted": True})
+    assert r.status_code == 200, r.text
+    assert len(env.records) == 1 and env.records[0]["record"]["text"] == "Yes!"
+    r = c.post("/api/v1/publish/reply", json={**body, "retry_interrupted": True})
+    assert r.status_code == 409 and r.json()["code"] == "already_published", r.text
+    r = c.post("/api/v1/publish/post", json={"network": "x", "text": "Hi", "approved": True})
+    assert r.status_code == 200 and r.json()["remote_id"] == "1001", r.text
+    schema = c.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "retry_interrupted" in schema["ReplyIn"]["properties"]
+    assert "retry_interrupted" in schema["PostIn"]["properties"]

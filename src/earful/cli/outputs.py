@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -221,6 +223,30 @@ def _coach_gate(warning: str | None, accept: bool) -> bool:
 
 
 CoachOpt = Annotated[bool, typer.Option("--accept-coach", help="Post even when the coach warns.")]
+RetryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--retry-interrupted",
+        help="Send although an earlier send of this was interrupted (check the network first).",
+    ),
+]
+
+
+@contextmanager
+def _publish_errors() -> Iterator[None]:
+    """``user_errors()``, with the reservation refusals said in CLI terms."""
+    from earful.outputs.publish import PublishInProgress
+
+    with user_errors():
+        try:
+            yield
+        except PublishInProgress as exc:
+            if not exc.interrupted:
+                raise fail(f"not posted: {exc.reason}") from None
+            raise fail(
+                f"not posted: {exc.detail}; if it is not there, run the same command again"
+                " with --retry-interrupted"
+            ) from None
 
 
 @app.command()
@@ -229,6 +255,7 @@ def reply(
     text: Annotated[str, typer.Argument(help="The reply.")],
     yes: YesOpt = False,
     accept_coach: CoachOpt = False,
+    retry_interrupted: RetryOpt = False,
     minutes: Annotated[float, typer.Option(help="Minutes spent (ROI ledger).")] = 3.0,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -236,12 +263,20 @@ def reply(
     """Reply to an answer-queue item on its network, after your confirmation."""
     from earful.outputs import publish
 
-    with user_errors():
+    with _publish_errors():
         ws = open_workspace(workspace)
         source = item.partition(":")[0]
         _approve(text, f"{source} in reply to {item}", yes)
         ack = _coach_gate(publish.promotion_warning(ws, source, text, reply=True), accept_coach)
-        done = publish.reply(ws, item, text, approved=True, acknowledge_coach=ack, minutes=minutes)
+        done = publish.reply(
+            ws,
+            item,
+            text,
+            approved=True,
+            acknowledge_coach=ack,
+            retry_interrupted=retry_interrupted,
+            minutes=minutes,
+        )
     if as_json:
         print_json(done.to_dict())
     else:
@@ -257,6 +292,7 @@ def post(
     ] = None,
     yes: YesOpt = False,
     accept_coach: CoachOpt = False,
+    retry_interrupted: RetryOpt = False,
     minutes: Annotated[float, typer.Option(help="Minutes spent (ROI ledger).")] = 2.0,
     as_json: JsonOpt = False,
     workspace: WorkspaceOpt = None,
@@ -264,7 +300,7 @@ def post(
     """Post to a network (e.g. a share-queue draft), after your confirmation."""
     from earful.outputs import publish
 
-    with user_errors():
+    with _publish_errors():
         ws = open_workspace(workspace)
         if text is None:
             if article is None:
@@ -284,6 +320,7 @@ def post(
             approved=True,
             article=article,
             acknowledge_coach=ack,
+            retry_interrupted=retry_interrupted,
             minutes=minutes,
         )
     if as_json:

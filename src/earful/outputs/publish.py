@@ -8,8 +8,11 @@ the user confirms the exact text, the web UI after a button click -- else
 :data:`~earful.engage.coach.MAX_PROMO_SHARE`, :func:`promotion_warning` says so; the call
 refuses unless ``acknowledge_coach=True`` (the CLI shows the warning and asks again). Each
 post is recorded once per (network, kind, target) -- a second approval of the same reply is
-refused -- and logged in the ROI ledger (``replied`` marks the queue item answered;
-``shared`` takes the article off the share queue).
+refused. The record is reserved in the database before the network call, so two processes
+cannot both send it (:mod:`earful.outputs.publish_state`; a send interrupted midway is refused
+until the user checked the network and passes ``retry_interrupted=True``). Each post is logged
+in the ROI ledger (``replied`` marks the queue item answered; ``shared`` takes the article off
+the share queue).
 
 Credentials (environment only): Bluesky ``EARFUL_BLUESKY_HANDLE`` + ``EARFUL_BLUESKY_APP_PASSWORD``
 (``com.atproto.repo.createRecord``); Mastodon ``EARFUL_MASTODON_TOKEN`` with ``write:statuses``
@@ -21,6 +24,7 @@ from ``[sources.NAME]`` as for collection.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from earful.errors import ConnectorError, EarfulError, InputError
+from earful.outputs.publish_state import STALE_AFTER as STALE_AFTER
+from earful.outputs.publish_state import PublishInProgress as PublishInProgress
 
 if TYPE_CHECKING:
     from earful.connectors.base import BaseConnector
@@ -39,6 +45,7 @@ if TYPE_CHECKING:
 NETWORKS = ("bluesky", "mastodon", "x")
 LIMITS = {"bluesky": 300, "mastodon": 500, "x": 280}
 _URL = re.compile(r"https?://[^\s<>\"']+")
+log = logging.getLogger(__name__)
 
 
 class NotApproved(EarfulError):
@@ -98,11 +105,16 @@ def reply(
     *,
     approved: bool,
     acknowledge_coach: bool = False,
+    retry_interrupted: bool = False,
     minutes: float = 3.0,
     env: Mapping[str, str] | None = None,
     **http_options: Any,
 ) -> Published:
-    """Reply to the stored post ``item`` (``SOURCE:ID``) on its own network."""
+    """Reply to the stored post ``item`` (``SOURCE:ID``) on its own network.
+
+    ``retry_interrupted=True`` sends even though an earlier publish of this reply was interrupted
+    mid-send (:class:`PublishInProgress` with ``interrupted``): only after checking the network.
+    """
     from earful.engage.queue import parse_key
 
     source, post_id = parse_key(item)
@@ -128,6 +140,7 @@ def reply(
         post,
         approved,
         acknowledge_coach,
+        retry_interrupted,
         "replied",
         minutes,
         env,
@@ -143,6 +156,7 @@ def post(
     approved: bool,
     article: str | None = None,
     acknowledge_coach: bool = False,
+    retry_interrupted: bool = False,
     minutes: float = 2.0,
     env: Mapping[str, str] | None = None,
     **http_options: Any,
@@ -162,6 +176,7 @@ def post(
         None,
         approved,
         acknowledge_coach,
+        retry_interrupted,
         "shared",
         minutes,
         env,
@@ -178,12 +193,14 @@ def _publish(
     parent: Post | None,
     approved: bool,
     acknowledge_coach: bool,
+    retry_interrupted: bool,
     action: str,
     minutes: float,
     env: Mapping[str, str] | None,
     http_options: dict[str, Any],
 ) -> Published:
     from earful.engage.ledger import log_action
+    from earful.outputs import publish_state
     from earful.store import outputs as db
 
     text = text.strip()
@@ -200,16 +217,24 @@ def _publish(
         raise NotApproved(f"not posted: {warning}")
     store = workspace.store()
     db.ensure_schema(store.conn)
-    if done := db.published(store.conn, network, kind, target):
-        raise InputError(f"already published on {network} as {done}", field="target")
-    connector = _connector(workspace, network, env, http_options)
+    claimed = publish_state.reserve(
+        store, network, kind, target, text, retry_interrupted=retry_interrupted
+    )
     try:
-        remote_id, url = _SENDERS[network](connector, text, parent)
-    finally:
-        connector.close()
+        connector = _connector(workspace, network, env, http_options)
+        try:
+            remote_id, url = _SENDERS[network](connector, text, parent)
+        finally:
+            connector.close()
+    except Exception:
+        # Nothing was published (or the network said so): free the target for a retry. A
+        # KeyboardInterrupt keeps the claim, since the post may be out; it reads as in progress,
+        # then as interrupted.
+        publish_state.release(store, network, kind, target, claimed)
+        raise
     now = datetime.now(UTC)
     with store.transaction() as conn:
-        db.record_published(
+        if not db.finish_published(
             conn,
             network=network,
             kind=kind,
@@ -217,8 +242,10 @@ def _publish(
             text=text,
             remote_id=remote_id,
             remote_url=url,
+            claimed_at=claimed,
             now=now,
-        )
+        ):
+            log.warning("%s %s: the reservation was taken over while sending", network, kind)
         log_action(store, action, target, minutes=minutes, note=url or remote_id, at=now)
     return Published(network, kind, target, remote_id, url, text)
 
@@ -233,8 +260,11 @@ def _connector(
     secrets = probe.secrets()
     if network == "x" and (token := probe.env.get(_x_user_var(probe))):
         secrets.append(token)
+    # Rate-limit waits are capped (a 429 with a longer reset fails as RateLimited) so that a
+    # send stays far shorter than publish_state.STALE_AFTER.
+    defaults = {"max_retries": 3, "max_rate_wait": 60.0, "max_rate_retries": 2}
     http = HttpClient(
-        network, base_url=probe.base_url, secrets=secrets, **{"max_retries": 3, **http_options}
+        network, base_url=probe.base_url, secrets=secrets, **{**defaults, **http_options}
     )
     return type(probe)(probe.settings, probe.env, http=http)
 

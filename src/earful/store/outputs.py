@@ -73,7 +73,8 @@ def outputs_schema(conn: sqlite3.Connection) -> None:
 def ensure_schema(conn: sqlite3.Connection) -> None:
     """Apply this module's migration on a store opened before the module was imported."""
     row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'"
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'published'"
+        " AND sql LIKE '%claimed_at%'"
     ).fetchone()
     if row is None:
         from earful.store.migrations import apply_migrations
@@ -276,17 +277,90 @@ def mark_loop_closed(conn: sqlite3.Connection, theme_id: int, tracker: str, now:
 
 
 # -- published ---------------------------------------------------------------------------------
+# A publish first claims its (network, kind, target) row as 'sending' (the UNIQUE key is taken
+# before the network call, so two processes cannot both send), then marks it 'sent' with the
+# remote id, or deletes its claim if the send failed. Rows from before 0610 are 'sent'.
+
+PUBLISHED_STATES = ("sending", "sent")
+
+
+@migration("0610_published_state")
+def published_state(conn: sqlite3.Connection) -> None:
+    """``published.state`` ('sending' while a publish holds the row, then 'sent') and
+    ``claimed_at`` (when it was claimed; NULL on rows recorded before this migration)."""
+    conn.execute(
+        "ALTER TABLE published ADD COLUMN state TEXT NOT NULL DEFAULT 'sent'"
+        " CHECK (state IN ('sending', 'sent'))"
+    )
+    conn.execute("ALTER TABLE published ADD COLUMN claimed_at TEXT")
+
+
+def claim_iso(moment: datetime) -> str:
+    """A claim's time, to the microsecond: it also identifies the claim (see finish/release)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedRow:
+    state: str  # 'sending' | 'sent'
+    remote_id: str  # '' while sending
+    claimed_at: datetime | None  # None on rows recorded before claims existed
+
+
+def published_row(
+    conn: sqlite3.Connection, network: str, kind: str, target: str
+) -> PublishedRow | None:
+    row = conn.execute(
+        "SELECT state, remote_id, claimed_at FROM published"
+        " WHERE network = ? AND kind = ? AND target = ?",
+        (network, kind, target),
+    ).fetchone()
+    if row is None:
+        return None
+    claimed = datetime.fromisoformat(row[2]) if row[2] else None
+    return PublishedRow(str(row[0]), str(row[1]), claimed)
 
 
 def published(conn: sqlite3.Connection, network: str, kind: str, target: str) -> str | None:
-    row = conn.execute(
-        "SELECT remote_id FROM published WHERE network = ? AND kind = ? AND target = ?",
-        (network, kind, target),
-    ).fetchone()
-    return None if row is None else str(row[0])
+    """The remote id if (network, kind, target) was published (a 'sending' claim is not)."""
+    row = published_row(conn, network, kind, target)
+    return row.remote_id if row is not None and row.state == "sent" else None
 
 
-def record_published(
+def claim_published(
+    conn: sqlite3.Connection, *, network: str, kind: str, target: str, text: str, now: datetime
+) -> bool:
+    """Reserve (network, kind, target) as 'sending'; False if any row holds it already."""
+    cur = conn.execute(
+        "INSERT INTO published (network, kind, target, text, remote_id, remote_url,"
+        " published_at, state, claimed_at) VALUES (?, ?, ?, ?, '', NULL, ?, 'sending', ?)"
+        " ON CONFLICT (network, kind, target) DO NOTHING",
+        (network, kind, target, text, iso(now), claim_iso(now)),
+    )
+    return cur.rowcount > 0
+
+
+def take_over_published(
+    conn: sqlite3.Connection,
+    *,
+    network: str,
+    kind: str,
+    target: str,
+    text: str,
+    claimed_before: datetime,
+    now: datetime,
+) -> bool:
+    """Re-claim a 'sending' row claimed at or before ``claimed_before`` (a stale one)."""
+    cur = conn.execute(
+        "UPDATE published SET text = ?, published_at = ?, claimed_at = ?"
+        " WHERE network = ? AND kind = ? AND target = ? AND state = 'sending'"
+        " AND claimed_at <= ?",
+        (text, iso(now), claim_iso(now), network, kind, target, claim_iso(claimed_before)),
+    )
+    return cur.rowcount > 0
+
+
+def finish_published(
     conn: sqlite3.Connection,
     *,
     network: str,
@@ -295,10 +369,38 @@ def record_published(
     text: str,
     remote_id: str,
     remote_url: str | None,
+    claimed_at: datetime,
     now: datetime,
-) -> None:
+) -> bool:
+    """Mark the claim made at ``claimed_at`` 'sent'. The post is public either way, so if that
+    claim is gone (taken over, released) the row is written anyway; False then."""
+    key = (network, kind, target)
+    cur = conn.execute(
+        "UPDATE published SET state = 'sent', remote_id = ?, remote_url = ?, published_at = ?"
+        " WHERE network = ? AND kind = ? AND target = ? AND state = 'sending'"
+        " AND claimed_at = ?",
+        (remote_id, remote_url, iso(now), *key, claim_iso(claimed_at)),
+    )
+    if cur.rowcount:
+        return True
     conn.execute(
         "INSERT INTO published (network, kind, target, text, remote_id, remote_url,"
-        " published_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (network, kind, target, text, remote_id, remote_url, iso(now)),
+        " published_at, state, claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'sent', ?)"
+        " ON CONFLICT (network, kind, target) DO UPDATE SET state = 'sent',"
+        " text = excluded.text, remote_id = excluded.remote_id,"
+        " remote_url = excluded.remote_url, published_at = excluded.published_at",
+        (*key, text, remote_id, remote_url, iso(now), claim_iso(claimed_at)),
     )
+    return False
+
+
+def release_published(
+    conn: sqlite3.Connection, *, network: str, kind: str, target: str, claimed_at: datetime
+) -> bool:
+    """Drop the claim made at ``claimed_at`` if it is still 'sending' (its send failed)."""
+    cur = conn.execute(
+        "DELETE FROM published WHERE network = ? AND kind = ? AND target = ?"
+        " AND state = 'sending' AND claimed_at = ?",
+        (network, kind, target, claim_iso(claimed_at)),
+    )
+    return cur.rowcount > 0

@@ -9,6 +9,11 @@ library's refusals become distinct status codes so that a client can tell them a
 * 409 ``coach``: the coach calls the post promotional; ``warning`` says why. Ask again, then
   resend with ``acknowledge_coach: true``.
 * 409 ``already_published``: this reply (or this article on this network) was posted before.
+* 409 ``in_progress``: another publish of it (another worker, or the CLI) holds its reservation
+  and has not finished; ``since`` says when it started. Nothing was sent.
+* 409 ``interrupted``: a publish of it was interrupted mid-send at ``since`` and may or may not
+  have reached the network. Check there; if it is not there, resend with
+  ``retry_interrupted: true``.
 * 422: bad input (empty or too long text, unknown item, a network earful cannot reply on).
 * 503 ``credentials``: a credential is missing; ``env`` names the environment variable.
 * 502 ``auth`` / ``rate_limited`` / ``network``: the network refused or failed. Messages come
@@ -33,14 +38,15 @@ router = APIRouter(tags=["publish"])
 State = Annotated[WebState, Depends(get_state)]
 log = logging.getLogger(__name__)
 
-# One publish at a time per process: a double click cannot pass the library's duplicate check
-# twice before the first post is recorded.
+# One publish at a time per process. The library's database reservation is what keeps two
+# processes (``--workers N``, the CLI) from both sending; this only queues a double click.
 _LOCK = threading.Lock()
 _MISSING_ENV = re.compile(r"set the environment variable ([A-Za-z_][A-Za-z0-9_]*)")
 
 Network = Literal["bluesky", "mastodon", "x"]
 APPROVED = "true only after the user confirmed this exact text; anything else sends nothing"
 ACK = "true only after the user saw the coach's warning (a 409 'coach') and confirmed again"
+RETRY = "true only after a 409 'interrupted' and the user checked that the post is not there"
 
 
 class ReplyIn(BaseModel):
@@ -49,6 +55,7 @@ class ReplyIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000, description="The exact reply")
     approved: StrictBool = Field(False, description=APPROVED)
     acknowledge_coach: StrictBool = Field(False, description=ACK)
+    retry_interrupted: StrictBool = Field(False, description=RETRY)
     minutes: float = Field(3.0, ge=0, le=240, description="Time spent (ROI ledger)")
 
 
@@ -61,6 +68,7 @@ class PostIn(BaseModel):
     )
     approved: StrictBool = Field(False, description=APPROVED)
     acknowledge_coach: StrictBool = Field(False, description=ACK)
+    retry_interrupted: StrictBool = Field(False, description=RETRY)
     minutes: float = Field(2.0, ge=0, le=240, description="Time spent (ROI ledger)")
 
 
@@ -78,11 +86,16 @@ class RefusedOut(BaseModel):
     code: str
     warning: str | None = None
     env: str | None = None
+    since: str | None = Field(None, description="in_progress / interrupted: when it started")
 
 
 REFUSALS: dict[int | str, dict[str, Any]] = {
     400: {"model": RefusedOut, "description": "not approved; nothing sent"},
-    409: {"model": RefusedOut, "description": "coach warning, or already published"},
+    409: {
+        "model": RefusedOut,
+        "description": "coach warning; already published; a publish of it in progress"
+        " (in_progress) or interrupted mid-send (interrupted: check, then retry_interrupted)",
+    },
     502: {"model": RefusedOut, "description": "the network refused or failed"},
     503: {"model": RefusedOut, "description": "a credential is missing (env names it)"},
 }
@@ -114,6 +127,7 @@ def reply(state: State, body: ReplyIn) -> Any:
             body.text,
             approved=body.approved,
             acknowledge_coach=body.acknowledge_coach,
+            retry_interrupted=body.retry_interrupted,
             minutes=body.minutes,
         ),
     )
@@ -139,6 +153,7 @@ def post(state: State, body: PostIn) -> Any:
             approved=body.approved,
             article=body.article,
             acknowledge_coach=body.acknowledge_coach,
+            retry_interrupted=body.retry_interrupted,
             minutes=body.minutes,
         ),
     )
@@ -147,7 +162,7 @@ def post(state: State, body: PostIn) -> Any:
 def _run(state: WebState, approved: bool, send: Callable[[], Any]) -> Any:
     """Call the library; map its refusals (see the module docstring)."""
     from earful.errors import AuthError, ConnectorError, InputError, RateLimited
-    from earful.outputs.publish import NotApproved
+    from earful.outputs.publish import NotApproved, PublishInProgress
 
     state.writer()  # opens (and migrates) the workspace's store before the first publish
     try:
@@ -158,6 +173,12 @@ def _run(state: WebState, approved: bool, send: Callable[[], Any]) -> Any:
             return _refuse(400, "not_approved", exc)
         warning = str(exc).removeprefix("not posted: ")
         return _refuse(409, "coach", exc, warning=warning)
+    except PublishInProgress as exc:
+        since = {"since": exc.claimed_at.isoformat()} if exc.claimed_at else {}
+        if not exc.interrupted:
+            return _refuse(409, "in_progress", exc.reason, **since)
+        message = f'{exc.detail}; if it is not there, send again with "retry_interrupted": true'
+        return _refuse(409, "interrupted", message, **since)
     except InputError as exc:
         if exc.field == "target":  # the library's "already published" refusal
             return _refuse(409, "already_published", exc)
@@ -178,6 +199,6 @@ def _run(state: WebState, approved: bool, send: Callable[[], Any]) -> Any:
     return done.to_dict()
 
 
-def _refuse(status: int, code: str, exc: Exception, **extra: str) -> JSONResponse:
+def _refuse(status: int, code: str, exc: Exception | str, **extra: str) -> JSONResponse:
     body: dict[str, str] = {"error": str(exc), "code": code, **extra}
     return JSONResponse(body, status_code=status)
