@@ -95,4 +95,6 @@ def test_markup_is_not_repeated_text() -> None:
 
     text = "sorry to all my haters" + "<br />" * 12 + "see you at the party"
     assert "repeated_text" not in spam_evidence(text, None, 1)
+    assert "repeated_text" not in spam_evidence("@user @user @user @user see you sunday", None, 1)
+    assert "repeated_text" not in spam_evidence("bus music &gt;&gt;&gt;&gt;&gt;", None, 1)
     assert "repeated_text" in spam_evidence("buy buy buy buy buy now", None, 1)

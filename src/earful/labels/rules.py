@@ -109,7 +109,9 @@ _PROMO = re.compile(
 )
 _PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
 _BARE_LINK = re.compile(r"\b[\w-]+\.(?:com|net|org|ly|io|info|biz|xyz|tk|me|tv)\b(?:/\S*)?", re.I)
-_TAG = re.compile(r"<[^<>]{1,200}>")  # markup ("<br />" x 10) is not repeated text
+# markup ("<br />" x 10, "&gt;&gt;&gt;&gt;") and @mentions ("@user @user @user @user" in
+# anonymised tweets, a reply to four people) are not repeated text
+_NOT_REPEAT = re.compile(r"<[^<>]{1,200}>|&#?\w{2,8};|@\w+")
 _REPEAT_TOKEN = re.compile(r"\b(\w{2,})(?:\W+\1\b){3,}", re.IGNORECASE)
 
 
@@ -127,7 +129,7 @@ def spam_evidence(
     n_links = link_count(text) if cues is None else round(cues[1] * 3)  # capped at 3: enough
     if n_links >= 3 or (n_links >= 2 and len(URL_RE.sub("", text).split()) < 12):
         reasons.append("link_farm")
-    if (seen_count >= 3 and len(text) >= 20) or _REPEAT_TOKEN.search(_TAG.sub(" ", text)):
+    if (seen_count >= 3 and len(text) >= 20) or _REPEAT_TOKEN.search(_NOT_REPEAT.sub(" ", text)):
         reasons.append("repeated_text")
     if author is not None and bot_like(author):
         reasons.append("bot_like_author")
