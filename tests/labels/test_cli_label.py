@@ -80,3 +80,21 @@ def test_bad_json_names_file_line_column(tmp_path: Path) -> None:
     assert res.exit_code != 0
     assert "bad.jsonl:2:" in res.output.replace("\n", "")
     assert not out.exists()
+
+
+def test_label_stdin_to_stdout() -> None:
+    lines = [json.dumps({"id": "a", "text": "love it"}), json.dumps({"id": "b", "text": "why?"})]
+    res = runner.invoke(app, ["label", "-i", "-", "-o", "-"], input="\n".join(lines) + "\n")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[1]["question"] is True
+
+
+def test_label_bad_stdin_line_writes_nothing_and_names_it() -> None:
+    res = runner.invoke(
+        app, ["label", "-i", "-", "-o", "-"], input=json.dumps({"id": "a", "text": "ok"}) + "\n{\n"
+    )
+    assert res.exit_code == 1
+    assert '"id"' not in res.stdout
+    assert "<stdin>:2:" in res.output

@@ -27,10 +27,10 @@ def read_items(path: Path) -> list[LabelInput]:
 @app.command("label")
 def label(
     input_path: Annotated[
-        Path | None, typer.Option("--input", "-i", help="Earful JSONL to label.")
+        Path | None, typer.Option("--input", "-i", help="Earful JSONL to label ('-': stdin).")
     ] = None,
     output_path: Annotated[
-        Path | None, typer.Option("--output", "-o", help="JSONL to write.")
+        Path | None, typer.Option("--output", "-o", help="JSONL to write ('-': stdout).")
     ] = None,
     product: Annotated[
         str | None, typer.Option("--product", help="Product name: adds 'relevant'.")
@@ -41,7 +41,7 @@ def label(
         str | None, typer.Option("--competitors", help="Comma-separated.")
     ] = None,
     accurate: Annotated[
-        bool, typer.Option("--accurate", help="Use the sentence-embedding model (extra).")
+        bool, typer.Option("--accurate", help="Use the fine-tuned encoder (extra 'accurate').")
     ] = False,
     jobs: Annotated[int, typer.Option("--jobs", help="Worker processes (0 = auto).")] = 0,
     everything: Annotated[
@@ -51,8 +51,9 @@ def label(
 ) -> None:
     """Label posts: lang, sentiment, feedback, complaint, question, lead, spam (and relevance).
 
-    With --input and --output, label a JSONL file into another. Without them, label the posts
-    of the workspace that the current model version has not labelled yet (--all: every post).
+    With --input and --output, label a JSONL file into another ('-' for stdin / stdout); a bad
+    line stops the run and writes nothing. Without them, label the posts of the workspace that
+    the current model version has not labelled yet (--all: every post).
     """
     import os
     import tempfile
@@ -81,23 +82,50 @@ def label(
         if not ok:
             raise fail("--accurate needs the extra: pip install 'earful[accurate]'")
     n_jobs = jobs if jobs > 0 else min(2, os.cpu_count() or 1)
+    to_stdout = str(output_path) == "-"
+    name = "<stdin>" if str(input_path) == "-" else str(input_path)
     try:
-        input_path.open(encoding="utf-8").close()
+        src = _spool_stdin() if name == "<stdin>" else input_path
+        src.open(encoding="utf-8").close()
     except OSError as exc:
         raise fail(f"{input_path}: {exc}") from None
-    fd, tmp = tempfile.mkstemp(prefix=".label-", dir=output_path.resolve().parent)
+    out_dir = None if to_stdout else output_path.resolve().parent
+    fd, tmp = tempfile.mkstemp(prefix=".label-", dir=out_dir)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             # the input is parsed chunk by chunk as it is labelled: a bad line stops the run
             # and, as the output is only moved into place at the end, leaves no output
-            label_file(input_path, fh, spec, accurate=accurate, jobs=n_jobs)
-        os.replace(tmp, output_path)
+            label_file(src, fh, spec, accurate=accurate, jobs=n_jobs, name=name)
+        if to_stdout:
+            _copy_to_stdout(Path(tmp))
+        else:
+            os.replace(tmp, output_path)
     except UnicodeDecodeError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise fail(f"{input_path}: {exc}") from None
+        raise fail(f"{name}: {exc}") from None
     except ValueError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise fail(str(exc)) from None
-    except BaseException:
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
+        if src is not input_path:
+            src.unlink(missing_ok=True)
+
+
+def _spool_stdin() -> Path:
+    """Standard input copied, as bytes, to a temporary file that the labeller then reads like
+    any input file (a decoding error is reported when its chunk comes up, as for a file)."""
+    import shutil
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(prefix=".label-in-", delete=False) as fh:
+        shutil.copyfileobj(sys.stdin.buffer, fh)
+    return Path(fh.name)
+
+
+def _copy_to_stdout(path: Path) -> None:
+    import shutil
+    import sys
+
+    with path.open("rb") as fh:
+        shutil.copyfileobj(fh, sys.stdout.buffer)
+    sys.stdout.buffer.flush()

@@ -84,9 +84,10 @@ def read_items(path: Path) -> list[LabelInput]:
         return parse_lines(str(path), 1, fh.readlines())
 
 
-def iter_chunks(path: Path, size: int = CHUNK) -> Iterator[Chunk]:
-    """Raw lines of ``path`` in chunks of ``size``, with their first line number."""
-    name = str(path)
+def iter_chunks(path: Path, size: int = CHUNK, name: str | None = None) -> Iterator[Chunk]:
+    """Raw lines of ``path`` in chunks of ``size``, with their first line number (errors name
+    the file as ``name``, default the path)."""
+    name = str(path) if name is None else name
     with path.open(encoding="utf-8") as fh:
         first = 1
         buf: list[str] = []
@@ -122,8 +123,9 @@ def label_file(
     accurate: bool = False,
     jobs: int = 1,
     chunk: int = CHUNK,
+    name: str | None = None,
 ) -> None:
-    """Label the JSONL file ``src`` into ``out`` (input order kept).
+    """Label the JSONL file ``src`` into ``out`` (input order kept; errors call it ``name``).
 
     With ``jobs > 1`` (fast path only) chunks go to forked workers that share the models
     loaded here first. A bad line raises ValueError (see :func:`parse_lines`) when its chunk
@@ -131,7 +133,7 @@ def label_file(
     """
     import itertools
 
-    chunks = iter_chunks(src, chunk)
+    chunks = iter_chunks(src, chunk, name)
     head = list(itertools.islice(chunks, 2))
     every = itertools.chain(head, chunks)
     if jobs <= 1 or accurate or len(head) < 2:  # one chunk: not worth starting workers
