@@ -146,3 +146,39 @@ def test_share_an_article_past_the_coach_warning(site: Site) -> None:
         _clean(page, events)
     assert site.tweets == [{"text": PROMO}]
     assert [(r.action, r.target) for r in ledger(site.ws.store().conn)] == [("shared", ARTICLE)]
+
+
+def test_an_interrupted_send_is_retried_only_after_a_second_confirm(site: Site) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from earful.outputs.publish import STALE_AFTER
+    from earful.store import outputs as db
+
+    with site.ws.store().transaction() as conn:  # a send that stopped midway, long ago
+        assert db.claim_published(
+            conn,
+            network="bluesky",
+            kind="reply",
+            target=ITEM,
+            text="an earlier try",
+            now=datetime.now(UTC) - STALE_AFTER - timedelta(minutes=5),
+        )
+    answers = [True, False, True, True]  # text ok, retry no; then text ok, retry yes
+    with browser_page(answers) as (page, events):
+        page.goto(site.url + "/queue")
+        li = page.locator(f"li.post[data-key='{ITEM}']")
+        form = li.locator("form.publish")
+        form.locator("textarea").fill("Yes, it does")
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("#toast:text-is('Not posted')")
+        dialogs = _dialogs(events)
+        assert len(dialogs) == 2 and dialogs[1].startswith("An earlier attempt to post this")
+        assert "may or may not have reached bluesky" in dialogs[1]
+        assert dialogs[1].endswith("post it now?\n\nYes, it does")
+        assert site.srv.requests == []
+        form.locator("button[type=submit]").click()
+        li.locator("p.published").wait_for()
+        assert len(_dialogs(events)) == 4
+        assert li.get_attribute("data-state") == "answered"
+        _clean(page, events)
+    assert [r["record"]["text"] for r in site.records] == ["Yes, it does"]

@@ -99,7 +99,8 @@
 
   /* -- publishing: a reply to a queue item, a share of an article --------------------------
    * Sends approved: true only after confirm() showed the exact text; a coach warning (409)
-   * is shown and asked again before acknowledge_coach: true. The library checks the rest. */
+   * is shown and asked again before acknowledge_coach: true, and an earlier send that was
+   * interrupted (409 "interrupted") before retry_interrupted: true. The library checks the rest. */
   const chars = (s) => Array.from(s.trim()).length;  // code points, as the server counts
   const publishNetwork = (form) => form.elements.network ? form.elements.network.value : form.dataset.network;
   function publishLimit(form) {
@@ -131,6 +132,23 @@
       $$('.act-button, .triage button[data-state="answered"]', li).forEach((b) => { b.disabled = true; });
     }
   }
+  /* The question a 409 asks before the same request is sent again with one more flag (null:
+   * not a refusal the user can overrule here). Each flag is asked for once. */
+  function secondQuestion(e, extra, network) {
+    const code = e.status === 409 && e.data ? e.data.code : "";
+    if (code === "coach" && !extra.acknowledge_coach) {
+      return { question: "Coach: " + e.data.warning + "\n\nPost anyway?", flag: { acknowledge_coach: true } };
+    }
+    if (code === "interrupted" && !extra.retry_interrupted) {
+      const since = e.data.since ? new Date(e.data.since).toLocaleString() : "an earlier time";
+      return {
+        question: "An earlier attempt to post this was interrupted (" + since + ") and may or may not have reached "
+          + network + ". Check there first.\n\nIt is not there: post it now?",
+        flag: { retry_interrupted: true },
+      };
+    }
+    return null;
+  }
   async function publish(form) {
     const text = form.elements.text.value.trim(), network = publishNetwork(form);
     const kind = form.dataset.kind, where = form.dataset.where || network;
@@ -142,16 +160,16 @@
     $("button[type=submit]", form).disabled = true;
     form.setAttribute("aria-busy", "true");
     try {
-      let result;
-      try {
-        result = await api("POST", url, body);
-      } catch (e) {
-        if (e.status !== 409 || !e.data || e.data.code !== "coach") throw e;
-        if (!window.confirm("Coach: " + e.data.warning + "\n\nPost anyway?\n\n" + text)) {
-          toast("Not posted");
-          return;
+      let result, extra = {};
+      while (!result) {
+        try {
+          result = await api("POST", url, Object.assign({}, body, extra));
+        } catch (e) {
+          const ask = secondQuestion(e, extra, network);
+          if (!ask) throw e;
+          if (!window.confirm(ask.question + "\n\n" + text)) { toast("Not posted"); return; }
+          extra = Object.assign({}, extra, ask.flag);
         }
-        result = await api("POST", url, Object.assign({}, body, { acknowledge_coach: true }));
       }
       showPublished(form, result);
       toast((result.kind === "reply" ? "Replied on " : "Posted on ") + result.network + " · logged in the ledger");
