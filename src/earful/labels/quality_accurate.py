@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from earful.labels.training_data import BinaryTask
+
 FOLD_DIR = Path(__file__).resolve().parents[3] / "scripts" / "artifacts" / "accurate_folds"
 
 
@@ -63,9 +65,9 @@ def oof(task: str, texts: list[str]) -> npt.NDArray[np.float64]:
     return p
 
 
-def labeller_oof(task: str) -> tuple[list[int], npt.NDArray[np.float64]]:
-    """(labels, out-of-fold scores) of ``task`` as the accurate labeller computes them: the fold
-    models' predictions, averaged with the fast head's out-of-fold ones where it blends."""
+def labeller_oof(task: str) -> tuple[BinaryTask, npt.NDArray[np.float64]]:
+    """(training task, out-of-fold scores) of ``task`` as the accurate labeller computes them:
+    the fold models' predictions, averaged with the fast head's out-of-fold ones where it blends."""
     from earful.labels.accurate import blend_binary
     from earful.labels.model import fast_model
     from earful.labels.train import oof_binary
@@ -73,7 +75,7 @@ def labeller_oof(task: str) -> tuple[list[int], npt.NDArray[np.float64]]:
 
     t = binary_tasks()[task]
     fast = oof_binary(fast_model().featurizer, t, leave_group_out=False)
-    return t.y, blend_binary(task, oof(task, t.texts), fast)
+    return t, blend_binary(task, oof(task, t.texts), fast)
 
 
 def pick_thresholds() -> dict[str, float]:
@@ -84,15 +86,13 @@ def pick_thresholds() -> dict[str, float]:
 
     from earful.labels.accurate import USED_HEADS
     from earful.labels.train import best_threshold, question_rule_mask
-    from earful.labels.training_data import binary_tasks
 
     out: dict[str, float] = {}
     for task in USED_HEADS:
-        y, p = labeller_oof(task)
+        t, p = labeller_oof(task)
         ok = ~np.isnan(p)
-        texts = binary_tasks()[task].texts
-        relaxed = question_rule_mask(texts)[ok] if task == "question" else None
-        best = best_threshold(p[ok], list(np.asarray(y)[ok]), relaxed)
+        relaxed = question_rule_mask(t.texts)[ok] if task == "question" else None
+        best = best_threshold(p[ok], list(np.asarray(t.y)[ok]), relaxed)
         out[task] = round(0.5 * (best + 0.5), 4)
     return out
 
@@ -106,10 +106,12 @@ def binary_sections() -> str:
     th = load_encoder().thresholds
     tasks = binary_tasks()
     out: list[str] = []
-    y, p = labeller_oof("complaint")
+    task, p = labeller_oof("complaint")
     out.append(
         binary_table(
-            y, list(p >= th["complaint"]), "Complaint (accurate, averaged with fast) — 5-fold CV"
+            task.y,
+            list(p >= th["complaint"]),
+            "Complaint (accurate, averaged with fast) — 5-fold CV",
         )
     )
     task = tasks["question"]
