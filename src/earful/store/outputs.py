@@ -281,9 +281,6 @@ def mark_loop_closed(conn: sqlite3.Connection, theme_id: int, tracker: str, now:
 # before the network call, so two processes cannot both send), then marks it 'sent' with the
 # remote id, or deletes its claim if the send failed. Rows from before 0610 are 'sent'.
 
-PUBLISHED_STATES = ("sending", "sent")
-
-
 @migration("0610_published_state")
 def published_state(conn: sqlite3.Connection) -> None:
     """``published.state`` ('sending' while a publish holds the row, then 'sent') and
@@ -319,12 +316,6 @@ def published_row(
         return None
     claimed = datetime.fromisoformat(row[2]) if row[2] else None
     return PublishedRow(str(row[0]), str(row[1]), claimed)
-
-
-def published(conn: sqlite3.Connection, network: str, kind: str, target: str) -> str | None:
-    """The remote id if (network, kind, target) was published (a 'sending' claim is not)."""
-    row = published_row(conn, network, kind, target)
-    return row.remote_id if row is not None and row.state == "sent" else None
 
 
 def claim_published(
