@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import random
-import re
 import resource
 import sys
 import tempfile
@@ -56,19 +55,16 @@ def synth(n: int, seed: int = 7) -> list[str]:
     return lines
 
 
-_U_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-
-
 def semeval_tweets(folder: Path, n: int, seed: int = 7) -> list[str]:
     """Up to ``n`` distinct tweets (``id<TAB>label<TAB>text`` files) as Earful JSONL lines."""
+    from earful.labels.datasets import decode_u_escapes
+
     seen: dict[str, None] = {}
     for path in sorted(folder.glob("twitter-*-A.txt")):
         for row in path.read_text(encoding="utf-8").splitlines():
             parts = row.split("\t")
             if len(parts) >= 3:
-                # literal \u2019-style escapes decoded; other text (UTF-8) kept as it is
-                text = _U_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), parts[2])
-                seen.setdefault(text, None)
+                seen.setdefault(decode_u_escapes(parts[2]), None)
     texts = list(seen)
     random.Random(seed).shuffle(texts)
     if len(texts) < n:

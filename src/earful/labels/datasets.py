@@ -55,6 +55,11 @@ def _dedupe(rows: list[Example]) -> list[Example]:
 _U_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
+def decode_u_escapes(text: str) -> str:
+    """Literal ``\\u2019``-style escapes (as in SemEval's files) decoded; other text kept."""
+    return _U_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
 def _read_semeval(path: Path, label_col: int = 1) -> list[Example]:
     """A SemEval task 4A file: ``id<TAB>label<TAB>text`` (tweets; a text wrapped in double quotes
     is unwrapped) or, with ``label_col=2``, ``id<TAB>id<TAB>label<TAB>text`` (the SMS and
@@ -67,7 +72,7 @@ def _read_semeval(path: Path, label_col: int = 1) -> list[Example]:
                 continue
             text = parts[label_col + 1].strip()
             if label_col == 2:
-                text = _U_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+                text = decode_u_escapes(text)
             elif len(text) >= 2 and text[0] == '"' and text[-1] == '"':
                 text = text[1:-1]
             out.append(Example(html.unescape(text), parts[label_col], path.stem))
