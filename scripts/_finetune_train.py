@@ -66,6 +66,42 @@ def f1(y: Any, pred: Any) -> float:
     return 2 * tp / max(1.0, float(np.sum(y) + np.sum(pred)))
 
 
+def teacher_probs(data: Data, data_dir: Path, teacher: Path, out: Path, limit: int = 0) -> Any:
+    """Sentiment probabilities for the unlabelled tweets, averaged over the fold models in
+    ``teacher`` (each trained without the SemEval 2016 test year, so a fold run that learns from
+    them still never sees that year's labels). Computed once per ``train`` and cached in ``out``."""
+    cache = out / "teacher_probs.npy"
+    if cache.exists():
+        return np.load(cache)
+    import torch
+
+    from earful.labels.finetune import apply_heads, merge_adapters, pooled
+
+    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    ids = data.ids("unlab")[: limit or None]
+    paths = sorted(teacher.glob("fold*.npz"))
+    if not paths:
+        raise SystemExit(f"no fold*.npz teacher models in {teacher}")
+    t0 = time.time()
+    total = np.zeros((len(ids), 3), np.float64)
+    for path in paths:
+        with np.load(path) as z:
+            state = {k: z[k] for k in z.files}
+        bert = _fresh_bert(data_dir, dev)
+        merge_adapters(bert, state)
+        bert.eval()
+        total += apply_heads(pooled(bert, ids, batch_size=256), state)["sentiment"]
+    probs = (total / len(paths)).astype(np.float32)
+    np.save(cache, probs)
+    dist = np.bincount(probs.argmax(1), minlength=3) / max(1, len(probs))
+    print(
+        f"teacher: {len(paths)} fold models on {len(ids)} unlabelled tweets in "
+        f"{time.time() - t0:.0f}s; argmax share neg/neu/pos {np.round(dist, 3).tolist()}",
+        flush=True,
+    )
+    return probs
+
+
 def train_run(run: str, data: Data, data_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
     import torch
     import torch.nn.functional as F
@@ -107,15 +143,16 @@ def train_run(run: str, data: Data, data_dir: Path, args: argparse.Namespace) ->
         held[t] = out_rows.tolist()[: args.limit or None]
         pools[t] = ([ids[i] for i in in_rows], data.col(t, "y")[in_rows], data.col(t, "w")[in_rows])
 
+    if args.distill > 0:
+        soft = teacher_probs(data, data_dir, args.teacher, args.out, args.limit)
+        unlab = data.ids("unlab")[: args.limit or None]
+        pools["distill"] = (unlab, soft[: len(unlab)], np.ones(len(unlab), np.float32))
+    passes = {"sentiment": args.epochs, "distill": args.distill_epochs}
+
     sizes = {t: len(p[0]) for t, p in pools.items()}
     names = list(pools)
     # each task gets its own number of passes (the small binary sets more), batches interleaved
-    per_task = np.asarray(
-        [
-            (args.epochs if t == "sentiment" else args.task_epochs) * sizes[t] / args.bs
-            for t in names
-        ]
-    )
+    per_task = np.asarray([passes.get(t, args.task_epochs) * sizes[t] / args.bs for t in names])
     probs = per_task / per_task.sum()
     steps = args.steps or math.ceil(per_task.sum())
     counts = np.bincount(pools["sentiment"][1], minlength=3).astype(float)
@@ -157,8 +194,11 @@ def train_run(run: str, data: Data, data_dir: Path, args: argparse.Namespace) ->
         w = torch.as_tensor(ws[batch], dtype=torch.float32, device=dev)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
             hidden = bert(input_ids=x, attention_mask=m).last_hidden_state
-        logits = heads(mean_pool(hidden.float(), m))[t].float()
-        if t == "sentiment":
+        logits = heads(mean_pool(hidden.float(), m))["sentiment" if t == "distill" else t]
+        logits = logits.float()
+        if t == "distill":  # soft cross-entropy against the teacher's probabilities
+            loss = -(y.float() * F.log_softmax(logits, 1)).sum(1).mean() * args.distill
+        elif t == "sentiment":
             loss = (F.cross_entropy(logits, y.long(), weight=class_w, reduction="none") * w).mean()
         else:
             loss = (
@@ -190,6 +230,8 @@ def train_run(run: str, data: Data, data_dir: Path, args: argparse.Namespace) ->
         "seed": SEED,
         "sizes": sizes,
         "max_tokens": 64,
+        "distill": args.distill,
+        "distill_epochs": args.distill_epochs if args.distill > 0 else 0.0,
         "base": "sentence-transformers/all-MiniLM-L6-v2",
     }
     state = export_state(bert, heads, meta)
@@ -224,6 +266,8 @@ def train(data_dir: Path, out: Path, args: argparse.Namespace) -> None:
     big GPU mostly idle, and each process's Python loop is what limits it)."""
     runs = args.runs.split(",")
     out.mkdir(parents=True, exist_ok=True)
+    if args.distill > 0:  # once, before any run process starts
+        teacher_probs(Data(data_dir / "data.npz"), data_dir, args.teacher, out, args.limit)
     if args.jobs > 1 and len(runs) > 1:
         _train_parallel(data_dir, out, runs, args.jobs)
     else:
@@ -238,7 +282,10 @@ def train(data_dir: Path, out: Path, args: argparse.Namespace) -> None:
             res = train_run(run, data, data_dir, args)
             took = max(took, time.time() - t0)
             preds = {f"pred/{k}": v for k, v in res["preds"].items()}
-            np.savez(out / f"adapter_{run}.npz", **res["state"], **preds)
+            part = out / f"adapter_{run}.part"
+            with part.open("wb") as fh:  # whole files only: a watcher may copy them meanwhile
+                np.savez(fh, **res["state"], **preds)
+            part.replace(out / f"adapter_{run}.npz")
     summarize(Data(data_dir / "data.npz"), collect_preds(out))
 
 

@@ -3,7 +3,7 @@
 Three steps, so that the heavy one can run on a GPU machine that has no copy of the data:
 
     python scripts/finetune_accurate.py prepare .ft          # here: token ids, folds, base weights
-    python scripts/finetune_accurate.py train .ft OUT         # GPU (or slow CPU): 6 runs
+    python scripts/finetune_accurate.py train .ft OUT --jobs 6 --distill 1   # GPU: 6 runs
     python scripts/finetune_accurate.py install OUT           # here: artifacts + thresholds
     python scripts/finetune_accurate.py thresholds            # here, after train_labels.py
 
@@ -13,6 +13,11 @@ of the complaint and question sets, and (folds 0-2) one YouTube video, and predi
 out. The fold adapters are kept in ``scripts/artifacts/accurate_folds/`` so the quality report
 recomputes every accurate-path number on CPU from stored models. Fixed seeds; a GPU rerun gives
 the same recipe, though not bit-identical weights (non-deterministic kernels).
+
+``--distill W`` adds a soft-label sentiment task on the unlabelled tweets, labelled by the
+averaged fold models already in place (``--teacher``): the shipped models were distilled from
+the previous generation's folds, so a rebuild from nothing trains once without it, installs,
+then trains with it.
 """
 
 from __future__ import annotations
@@ -100,6 +105,9 @@ def prepare(out: Path, corrections: Path | None) -> None:
             w=np.asarray(t.weights, np.float32),
             fold=_stratified_folds(t.y, FOLDS, SEED),
         )
+    # unlabelled tweets (TWCS customer turns, TweetEval irony/offensive; evaluation texts
+    # removed by datasets.unlabelled_tweets) for ``train --distill``; no labels are read
+    put("unlab", [t for _domain, t in ds.unlabelled_tweets()])
     spam = tasks["spam"]
     videos = sorted({g for g in spam.groups if g != "correction"})
     put(
@@ -201,6 +209,19 @@ def main() -> None:
     t.add_argument("--limit", type=int, default=0, help="rows per set (smoke tests)")
     t.add_argument("--deadline-s", type=float, default=1e9)
     t.add_argument("--jobs", type=int, default=1, help="runs trained at once (processes)")
+    t.add_argument(
+        "--distill",
+        type=float,
+        default=0.0,
+        help="weight of a soft-label sentiment task on the unlabelled tweets (0: off)",
+    )
+    t.add_argument("--distill-epochs", type=float, default=1.0, help="passes over them")
+    t.add_argument(
+        "--teacher",
+        type=Path,
+        default=FOLD_DIR,
+        help="folder of fold*.npz whose averaged sentiment heads label them",
+    )
     i = sub.add_parser("install")
     i.add_argument("src", type=Path)
     i.add_argument("--data", type=Path, default=ROOT / ".ft")
