@@ -60,9 +60,7 @@ class InputError(EarfulError):
         where = ", ".join(parts)
         return f"{where}: {self.reason}" if where else self.reason
 
-    def located(
-        self, *, file: str | None = None, line: int | None = None
-    ) -> InputError:
+    def located(self, *, file: str | None = None, line: int | None = None) -> InputError:
         """A copy of this error with the file and line filled in."""
         return type(self)(
             self.reason,
@@ -87,6 +85,12 @@ class ConnectorError(EarfulError):
 
 class AuthError(ConnectorError):
     pass
+
+
+class DeliveryUnknown(ConnectorError):
+    """A request that must not be sent twice (creating a post) failed after it may have reached
+    the network: a timeout or dropped connection once the request was out, a 5xx, or an
+    unreadable success body. It is not retried; whether it took effect is unknown."""
 
 
 class RateLimited(ConnectorError):

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from connectors.fakes.server import FakeServer, Fault, Request, Response
 from earful.cli import app
-from earful.errors import AuthError, InputError, RateLimited
+from earful.errors import AuthError, DeliveryUnknown, InputError, RateLimited
 from earful.outputs import publish
 from earful.outputs.publish import STALE_AFTER, PublishInProgress
 from earful.store import outputs as db
@@ -168,6 +168,40 @@ def test_a_failed_send_releases_the_reservation(tmp_path: Path, srv: FakeServer)
     done = publish.post(ws, "x", TEXT, approved=True, article=ARTICLE, env=ENV)
     assert done.remote_id == "77" and len(srv.requests) == 3
     assert [r.action for r in ledger(ws.store().conn)] == ["shared"]
+    ws.close()
+
+
+def test_a_send_that_may_have_gone_out_keeps_its_claim_until_confirmed(
+    tmp_path: Path, srv: FakeServer
+) -> None:
+    tweets = tweets_route(srv)
+    ws = x_workspace(tmp_path, srv.url)
+    # the tweet is created, then the connection drops before the response: no retry
+    srv.fault(Fault(drop=True))
+    with pytest.raises(DeliveryUnknown, match="Check x before publishing it again"):
+        publish.post(ws, "x", TEXT, approved=True, article=ARTICLE, env=ENV)
+    assert len(tweets) == 1 and len(srv.requests) == 1
+    row = db.published_row(ws.store().conn, "x", "post", ARTICLE)
+    assert row is not None and row.state == "sending" and row.unknown
+    assert ledger(ws.store().conn) == []
+    # at once (not after STALE_AFTER) the next try is refused as interrupted, before any request
+    with pytest.raises(PublishInProgress, match="failed after sending") as err:
+        publish.post(ws, "x", TEXT, approved=True, article=ARTICLE, env=ENV)
+    assert err.value.interrupted and len(srv.requests) == 1
+    # the user looked, did not find it (say), and confirms: sent once more, recorded once
+    done = publish.post(
+        ws, "x", TEXT, approved=True, article=ARTICLE, retry_interrupted=True, env=ENV
+    )
+    row = db.published_row(ws.store().conn, "x", "post", ARTICLE)
+    assert done.remote_id == "1002" and row is not None and row.state == "sent"
+    assert not row.unknown and [r.action for r in ledger(ws.store().conn)] == ["shared"]
+    # a 5xx on the create is not retried either, and keeps that claim too
+    srv.fault(Fault(status=503))
+    with pytest.raises(DeliveryUnknown):
+        publish.post(ws, "x", "Another read", approved=True, article="https://b.example", env=ENV)
+    assert len(srv.requests) == 3 and len(tweets) == 2
+    row = db.published_row(ws.store().conn, "x", "post", "https://b.example")
+    assert row is not None and row.unknown
     ws.close()
 
 

@@ -268,3 +268,25 @@ def test_a_reservation_elsewhere_is_a_409_in_progress_then_interrupted(env: Env)
     schema = c.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert "retry_interrupted" in schema["ReplyIn"]["properties"]
     assert "retry_interrupted" in schema["PostIn"]["properties"]
+
+
+def test_a_send_that_may_have_gone_out_is_502_delivery_unknown_then_interrupted(
+    env: Env,
+) -> None:
+    from connectors.fakes.server import Fault
+
+    c = env.client
+    body = {"item": ITEM, "text": "Yes, it does!", "approved": True}
+    env.srv.fault(Fault(status=503, path="/xrpc/com.atproto.repo.createRecord"))
+    r = c.post("/api/v1/publish/reply", json=body)
+    assert r.status_code == 502 and r.json()["code"] == "delivery_unknown", r.text
+    assert "Check bluesky" in r.json()["error"]
+    creates = [q for q in env.srv.requests if q.path.endswith("createRecord")]
+    assert len(creates) == 1  # not retried
+    r = c.post("/api/v1/publish/reply", json=body)
+    assert r.status_code == 409 and r.json()["code"] == "interrupted", r.text
+    assert "failed after sending" in r.json()["error"]
+    r = c.post("/api/v1/publish/reply", json={**body, "retry_interrupted": True})
+    assert r.status_code == 200, r.text
+    assert len(env.records) == 1 and env.records[0]["record"]["text"] == "Yes, it does!"
+    assert [row.action for row in ledger(env.ws.store().conn)] == ["replied"]

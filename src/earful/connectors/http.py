@@ -4,7 +4,9 @@ It owns what every network needs and nobody should write twice:
 
 * timeouts (connect, read) and ``follow_redirects``;
 * retries with jittered exponential backoff for timeouts, dropped connections, 5xx, 408 and
-  bodies that do not parse (truncated JSON);
+  bodies that do not parse (truncated JSON); a request that must not happen twice
+  (``idempotent=False``: creating a post) is retried only when it surely never arrived
+  (connect errors, 408, 429) and otherwise raises :class:`~earful.errors.DeliveryUnknown`;
 * 429 handling that reads each network's reset header: epoch seconds (X
   ``x-rate-limit-reset``, Bluesky ``RateLimit-Reset``), an ISO 8601 time (Mastodon
   ``X-RateLimit-Reset``), seconds remaining (Reddit ``x-ratelimit-reset``, ``Retry-After``);
@@ -33,7 +35,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from earful.errors import AuthError, ConnectorError, RateLimited
+from earful.errors import AuthError, ConnectorError, DeliveryUnknown, RateLimited
 
 if TYPE_CHECKING:
     import httpx
@@ -269,8 +271,13 @@ class HttpClient:
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         auth: tuple[str, str] | None = None,
+        idempotent: bool = True,
     ) -> Any:
-        return self._retrying("POST", path, params, json_body, data, headers, auth, _parse_json)
+        """POST and parse a JSON body. ``idempotent=False`` for a request that creates
+        something (a post): no retry once it may have reached the server."""
+        return self._retrying(
+            "POST", path, params, json_body, data, headers, auth, _parse_json, idempotent
+        )
 
     def _retrying(
         self,
@@ -282,9 +289,12 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         auth: tuple[str, str] | None,
         parse: Callable[[httpx.Response], T],
+        idempotent: bool = True,
     ) -> T:
         import httpx
 
+        # failures where the request never reached the server: safe to retry any request
+        unsent = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
         attempt = 0
         rate_waits = 0
         while True:
@@ -304,6 +314,8 @@ class HttpClient:
                 response = self._client.send(request)
             except httpx.TransportError as exc:
                 reason = f"{type(exc).__name__}: {self.redact(str(exc)) or 'no detail'}"
+                if not idempotent and not isinstance(exc, unsent):
+                    raise self._unknown(shown, reason) from None
                 attempt = self._retry_or_raise(shown, reason, attempt)
                 continue
             self.stats.requests += 1
@@ -324,7 +336,17 @@ class HttpClient:
                 self._check(shown, response)
                 return parse(response)
             except _Transient as exc:
+                if not idempotent and response.status_code != 408:
+                    raise self._unknown(shown, str(exc)) from None
                 attempt = self._retry_or_raise(shown, str(exc), attempt)
+
+    def _unknown(self, shown: str, reason: str) -> DeliveryUnknown:
+        message = (
+            f"{self.source}: {shown} may or may not have taken effect ({reason}); not retried,"
+            " so that it cannot happen twice"
+        )
+        self.stats.last_error = message
+        return DeliveryUnknown(message)
 
     def _retry_or_raise(self, shown: str, reason: str, attempt: int) -> int:
         if attempt >= self.max_retries:

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from earful.errors import ConnectorError, EarfulError, InputError
+from earful.errors import ConnectorError, DeliveryUnknown, EarfulError, InputError
 from earful.outputs.publish_state import STALE_AFTER as STALE_AFTER
 from earful.outputs.publish_state import PublishInProgress as PublishInProgress
 
@@ -226,6 +226,14 @@ def _publish(
             remote_id, url = _SENDERS[network](connector, text, parent)
         finally:
             connector.close()
+    except DeliveryUnknown as exc:
+        # The request may have gone out (a timeout after sending, a 5xx): keep the claim,
+        # marked, so that the next try is refused as interrupted until the user has checked.
+        publish_state.mark_unknown(store, network, kind, target, claimed)
+        raise DeliveryUnknown(
+            f"{exc}. Check {network} before publishing it again: the next try is refused as"
+            " interrupted until you confirm it"
+        ) from None
     except Exception:
         # Nothing was published (or the network said so): free the target for a retry. A
         # KeyboardInterrupt keeps the claim, since the post may be out; it reads as in progress,
@@ -299,6 +307,7 @@ def _bluesky(c: BaseConnector, text: str, parent: Post | None) -> tuple[str, str
     body = http.post_json(
         "/xrpc/com.atproto.repo.createRecord",
         json_body={"repo": did, "collection": "app.bsky.feed.post", "record": record},
+        idempotent=False,
     )
     uri = body.get("uri") if isinstance(body, Mapping) else None
     if not isinstance(uri, str):
@@ -344,6 +353,8 @@ def _mastodon(c: BaseConnector, text: str, parent: Post | None) -> tuple[str, st
     payload: dict[str, Any] = {"status": text}
     if parent is not None:
         payload["in_reply_to_id"] = _mastodon_local_id(c, http, parent)
+    # Mastodon answers a repeated Idempotency-Key (for an hour) with the status it already made,
+    # so this create, unlike X's and Bluesky's, may be retried by the HTTP layer
     key = hashlib.sha256(f"{parent.id if parent else ''}\n{text}".encode()).hexdigest()
     body = http.post_json("/api/v1/statuses", json_body=payload, headers={"Idempotency-Key": key})
     if not isinstance(body, Mapping) or "id" not in body:
@@ -383,7 +394,10 @@ def _x(c: BaseConnector, text: str, parent: Post | None) -> tuple[str, str | Non
     if parent is not None:
         payload["reply"] = {"in_reply_to_tweet_id": parent.id}
     body = c.http.post_json(
-        "/2/tweets", json_body=payload, headers={"Authorization": f"Bearer {token}"}
+        "/2/tweets",
+        json_body=payload,
+        headers={"Authorization": f"Bearer {token}"},
+        idempotent=False,
     )
     data = body.get("data") if isinstance(body, Mapping) else None
     if not isinstance(data, Mapping) or "id" not in data:

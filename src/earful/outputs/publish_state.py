@@ -5,7 +5,9 @@ Before the network call, :func:`reserve` claims the (network, kind, target) row 
 taken before anything is sent: a second ``earful serve`` worker, or the CLI beside the
 dashboard, finds the row and is refused. After the send the row becomes ``'sent'``
 (:func:`earful.store.outputs.finish_published`, with the ledger row); if the send raised, the
-claim is dropped (:func:`release`) so the user can try again.
+claim is dropped (:func:`release`) so the user can try again -- unless it failed after the
+request may have reached the network (:class:`~earful.errors.DeliveryUnknown`): then the claim
+stays, marked (:func:`mark_unknown`), and reads as interrupted at once.
 
 A ``'sending'`` row older than :data:`STALE_AFTER` belongs to a publish that never finished (the
 process died or was stopped mid-send): the post may or may not be public. It is refused until
@@ -85,7 +87,7 @@ def reserve(
         if row.state == "sent":
             raise InputError(f"already published on {network} as {row.remote_id}", field="target")
         claimed = row.claimed_at or datetime.min.replace(tzinfo=UTC)
-        if now - claimed < STALE_AFTER:
+        if now - claimed < STALE_AFTER and not row.unknown:
             minutes = int(STALE_AFTER.total_seconds() // 60)
             reason = (
                 f"a publish of this {kind} to {network} started at {_when(claimed)} and has not"
@@ -94,8 +96,9 @@ def reserve(
             )
             raise PublishInProgress(reason, claimed_at=row.claimed_at)
         if not retry_interrupted:
+            how = "failed after sending" if row.unknown else "was interrupted"
             detail = (
-                f"an earlier publish of this {kind} was interrupted at {_when(claimed)} and may"
+                f"an earlier publish of this {kind} {how} at {_when(claimed)} and may"
                 f" or may not have reached {network}: check there first"
             )
             raise PublishInProgress(
@@ -123,3 +126,15 @@ def release(store: SQLiteStore, network: str, kind: str, target: str, claimed: d
 
     with store.transaction() as conn:
         db.release_published(conn, network=network, kind=kind, target=target, claimed_at=claimed)
+
+
+def mark_unknown(
+    store: SQLiteStore, network: str, kind: str, target: str, claimed: datetime
+) -> None:
+    """Keep our claim after a send that may have published (see the module's docstring)."""
+    from earful.store import outputs as db
+
+    with store.transaction() as conn:
+        db.mark_published_unknown(
+            conn, network=network, kind=kind, target=target, claimed_at=claimed
+        )

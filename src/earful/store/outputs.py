@@ -281,6 +281,7 @@ def mark_loop_closed(conn: sqlite3.Connection, theme_id: int, tracker: str, now:
 # before the network call, so two processes cannot both send), then marks it 'sent' with the
 # remote id, or deletes its claim if the send failed. Rows from before 0610 are 'sent'.
 
+
 @migration("0610_published_state")
 def published_state(conn: sqlite3.Connection) -> None:
     """``published.state`` ('sending' while a publish holds the row, then 'sent') and
@@ -290,6 +291,13 @@ def published_state(conn: sqlite3.Connection) -> None:
         " CHECK (state IN ('sending', 'sent'))"
     )
     conn.execute("ALTER TABLE published ADD COLUMN claimed_at TEXT")
+
+
+@migration("0620_published_unknown")
+def published_unknown(conn: sqlite3.Connection) -> None:
+    """``published.unknown``: 1 on a 'sending' row whose send failed after the request may have
+    reached the network (no retry is safe until the user has looked)."""
+    conn.execute("ALTER TABLE published ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0")
 
 
 def claim_iso(moment: datetime) -> str:
@@ -302,20 +310,21 @@ class PublishedRow:
     state: str  # 'sending' | 'sent'
     remote_id: str  # '' while sending
     claimed_at: datetime | None  # None on rows recorded before claims existed
+    unknown: bool = False  # the send failed in a way that may have published it
 
 
 def published_row(
     conn: sqlite3.Connection, network: str, kind: str, target: str
 ) -> PublishedRow | None:
     row = conn.execute(
-        "SELECT state, remote_id, claimed_at FROM published"
+        "SELECT state, remote_id, claimed_at, unknown FROM published"
         " WHERE network = ? AND kind = ? AND target = ?",
         (network, kind, target),
     ).fetchone()
     if row is None:
         return None
     claimed = datetime.fromisoformat(row[2]) if row[2] else None
-    return PublishedRow(str(row[0]), str(row[1]), claimed)
+    return PublishedRow(str(row[0]), str(row[1]), claimed, bool(row[3]))
 
 
 def claim_published(
@@ -343,12 +352,23 @@ def take_over_published(
 ) -> bool:
     """Re-claim a 'sending' row claimed at or before ``claimed_before`` (a stale one)."""
     cur = conn.execute(
-        "UPDATE published SET text = ?, published_at = ?, claimed_at = ?"
+        "UPDATE published SET text = ?, published_at = ?, claimed_at = ?, unknown = 0"
         " WHERE network = ? AND kind = ? AND target = ? AND state = 'sending'"
         " AND claimed_at <= ?",
         (text, iso(now), claim_iso(now), network, kind, target, claim_iso(claimed_before)),
     )
     return cur.rowcount > 0
+
+
+def mark_published_unknown(
+    conn: sqlite3.Connection, *, network: str, kind: str, target: str, claimed_at: datetime
+) -> None:
+    """Keep the claim made at ``claimed_at`` but mark it: its send may have published it."""
+    conn.execute(
+        "UPDATE published SET unknown = 1"
+        " WHERE network = ? AND kind = ? AND target = ? AND state = 'sending' AND claimed_at = ?",
+        (network, kind, target, claim_iso(claimed_at)),
+    )
 
 
 def finish_published(

@@ -161,7 +161,7 @@ def post(state: State, body: PostIn) -> Any:
 
 def _run(state: WebState, approved: bool, send: Callable[[], Any]) -> Any:
     """Call the library; map its refusals (see the module docstring)."""
-    from earful.errors import AuthError, ConnectorError, InputError, RateLimited
+    from earful.errors import AuthError, ConnectorError, DeliveryUnknown, InputError, RateLimited
     from earful.outputs.publish import NotApproved, PublishInProgress
 
     state.writer()  # opens (and migrates) the workspace's store before the first publish
@@ -192,6 +192,8 @@ def _run(state: WebState, approved: bool, send: Callable[[], Any]) -> Any:
             if isinstance(exc, AuthError)
             else "rate_limited"
             if isinstance(exc, RateLimited)
+            else "delivery_unknown"
+            if isinstance(exc, DeliveryUnknown)
             else "network"
         )
         return _refuse(502, code, exc)
