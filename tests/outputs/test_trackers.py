@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from connectors.fakes.server import FakeServer, Fault, Request, Response
 from earful.cli import app
-from earful.errors import AuthError, ConnectorError, InputError
+from earful.errors import AuthError, ConnectorError, DeliveryUnknown, InputError
 from earful.outputs.trackers.base import DUPLICATE_THRESHOLD, similarities
 from earful.outputs.trackers.filing import (
     closed_loop,
@@ -161,6 +161,26 @@ def test_new_flag_skips_the_search(tmp_path: Path) -> None:
         result = file_theme(ws, seed_theme(ws), "github", new=True, env=ENV)
         assert result.created and len(gh.issues) == 2
         assert not [r for r in srv.requests if r.method == "GET"]
+        ws.close()
+
+
+def test_a_create_that_may_have_happened_is_not_resent_and_the_rerun_finds_it(
+    tmp_path: Path,
+) -> None:
+    with FakeServer() as srv:
+        gh = FakeGitHub(srv, [])
+        ws = make_workspace(tmp_path / "ws", gh_toml(srv.url))
+        theme = seed_theme(ws)
+        # GitHub makes the issue, then the connection drops before the reply
+        srv.fault(Fault(drop=True, path=f"{REPO}/issues", method="POST"))
+        with pytest.raises(DeliveryUnknown, match="may or may not have taken effect"):
+            file_theme(ws, theme, "github", env=ENV)
+        posts = [r for r in srv.requests if r.method == "POST"]
+        assert len(posts) == 1 and len(gh.issues) == 1 and links_for_theme(ws, theme) == []
+        # running it again finds that issue as a duplicate and comments instead of a second one
+        result = file_theme(ws, theme, "github", choose=lambda issue, score: True, env=ENV)
+        assert not result.created and result.issue.key == "#1" and len(gh.issues) == 1
+        assert [n for n, _body in gh.comments] == [1]
         ws.close()
 
 

@@ -78,6 +78,7 @@ class Fault:
     truncate: bool = False
     drop: bool = False
     path: str | None = None
+    method: str | None = None  # only requests with this method (default: any)
 
     @classmethod
     def rate_limited(cls, headers: Mapping[str, str], path: str | None = None) -> Fault:
@@ -126,9 +127,11 @@ class FakeServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _take_fault(self, path: str) -> Fault | None:
+    def _take_fault(self, path: str, method: str) -> Fault | None:
         with self.lock:
             for i, fault in enumerate(self.faults):
+                if fault.method is not None and fault.method != method:
+                    continue
                 if fault.path is None or path.startswith(fault.path):
                     del self.faults[i]
                     return fault
@@ -156,7 +159,7 @@ class FakeServer:
                 )
                 with server.lock:
                     server.requests.append(request)
-                fault = server._take_fault(parts.path)
+                fault = server._take_fault(parts.path, self.command)
                 if fault and fault.delay:
                     time.sleep(fault.delay)
                 if fault and fault.status is not None:

@@ -55,11 +55,14 @@ class GitHub(Tracker):
         labels = self.option("labels")
         if labels:
             payload["labels"] = list(labels)
-        return _issue(self.http.post_json(f"/repos/{self.repo}/issues", json_body=payload))
+        path = f"/repos/{self.repo}/issues"
+        return _issue(self.http.post_json(path, json_body=payload, idempotent=False))
 
     def comment(self, issue: Issue, body: str) -> str:
         data = self.http.post_json(
-            f"/repos/{self.repo}/issues/{issue.id}/comments", json_body={"body": body}
+            f"/repos/{self.repo}/issues/{issue.id}/comments",
+            json_body={"body": body},
+            idempotent=False,
         )
         return str(data.get("html_url") or issue.url) if isinstance(data, Mapping) else issue.url
 

@@ -77,7 +77,9 @@ class Jira(Tracker):
         labels = self.option("labels")
         if labels:
             fields["labels"] = [str(x).replace(" ", "-") for x in labels]
-        data = self.http.post_json("/rest/api/3/issue", json_body={"fields": fields})
+        data = self.http.post_json(
+            "/rest/api/3/issue", json_body={"fields": fields}, idempotent=False
+        )
         if not isinstance(data, Mapping) or "key" not in data:
             raise ConnectorError("jira: the create response has no issue key")
         key = str(data["key"])
@@ -85,7 +87,9 @@ class Jira(Tracker):
 
     def comment(self, issue: Issue, body: str) -> str:
         data = self.http.post_json(
-            f"/rest/api/3/issue/{issue.key}/comment", json_body={"body": adf(body)}
+            f"/rest/api/3/issue/{issue.key}/comment",
+            json_body={"body": adf(body)},
+            idempotent=False,
         )
         cid = data.get("id") if isinstance(data, Mapping) else None
         return f"{issue.url}?focusedCommentId={cid}" if cid else issue.url

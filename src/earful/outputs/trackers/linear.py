@@ -45,8 +45,16 @@ class Linear(Tracker):
     def authorize(self, http: HttpClient) -> None:
         http.set_header("Authorization", self.secret("api_key"))
 
-    def graphql(self, query: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
-        body = self.http.post_json("/graphql", json_body={"query": query, "variables": variables})
+    def graphql(
+        self, query: str, variables: Mapping[str, Any], *, mutation: bool = False
+    ) -> Mapping[str, Any]:
+        """Run ``query``; a ``mutation`` (creating an issue or comment) is never resent once it
+        may have reached Linear (see ``HttpClient.post_json``)."""
+        body = self.http.post_json(
+            "/graphql",
+            json_body={"query": query, "variables": variables},
+            idempotent=not mutation,
+        )
         if not isinstance(body, Mapping):
             raise ConnectorError("linear: the response is not a GraphQL result")
         errors = body.get("errors")
@@ -86,13 +94,15 @@ class Linear(Tracker):
         }
         if self.option("label_ids"):
             payload["labelIds"] = list(self.option("label_ids"))
-        result = self.graphql(CREATE, {"input": payload}).get("issueCreate") or {}
+        result = self.graphql(CREATE, {"input": payload}, mutation=True).get("issueCreate") or {}
         if not result.get("success"):
             raise ConnectorError("linear: issueCreate did not succeed")
         return _issue(result.get("issue"))
 
     def comment(self, issue: Issue, body: str) -> str:
-        result = self.graphql(COMMENT, {"input": {"issueId": issue.id, "body": body}})
+        result = self.graphql(
+            COMMENT, {"input": {"issueId": issue.id, "body": body}}, mutation=True
+        )
         created = result.get("commentCreate") or {}
         if not created.get("success"):
             raise ConnectorError("linear: commentCreate did not succeed")
