@@ -90,6 +90,7 @@ def _label_rows(
         LabelInput(
             id=str(p.rowid),
             text=p.text,
+            source=p.source,
             author=AuthorInfo(
                 handle=p.author_handle, followers=p.followers, following=p.following, bio=p.bio
             ),

@@ -50,6 +50,23 @@ def test_comment_spam_end_to_end() -> None:
     assert res[0].spam_reasons
 
 
+def test_a_shared_link_is_spam_only_with_a_reason_on_timelines() -> None:
+    """The head learnt from YouTube comments, where a link is the mark of spam; on X and the
+    other feeds a post sharing a link needs a rule's reason as well."""
+    share = "Tune in tomorrow at 8pm ET for the final, all the details here http://t.co/AbC123"
+    promo = "Please check out my channel and subscribe http://t.co/XyZ789"
+    items = [LabelInput("1", share), LabelInput("2", promo)]
+    on_x = [LabelInput(i.id, i.text, source="x") for i in items]
+    on_youtube = [LabelInput(i.id, i.text, source="youtube") for i in items]
+    unknown = label_batch(items)
+    assert unknown[0].spam and unknown[0].spam_reasons == ("promotion",)  # the comment domain
+    assert [r.spam for r in label_batch(on_youtube)] == [True, True]
+    x = label_batch(on_x)
+    assert not x[0].spam and x[0].spam_reasons == ()
+    assert x[1].spam and "promotion" in x[1].spam_reasons
+    assert x[0].spam_score == unknown[0].spam_score  # the score is the head's, either way
+
+
 def test_retrain_unknown_head_changes_nothing(tmp_path: Path) -> None:
     from earful.labels.train import retrain_heads
 

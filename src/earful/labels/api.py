@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from earful.labels import rules
-from earful.labels.types import SENTIMENTS, LabelInput, LabelResult, ProductSpec
+from earful.labels.types import (
+    LINK_SHARING_SOURCES,
+    SENTIMENTS,
+    LabelInput,
+    LabelResult,
+    ProductSpec,
+)
 
 _HARD_SPAM = frozenset({"link_farm", "bot_like_author", "repeated_text"})
 
@@ -62,7 +68,9 @@ def label_batch(
         structure = rules.question_structure(text)
         question = p_q >= th_q or (structure >= 1.0 and p_q >= 0.5 * th_q)
         reasons = rules.spam_evidence(text, it.author, dup[i], cues[i])
-        model_spam = p_spam >= th_spam
+        # on timelines and feeds a model score alone (a link, mostly) is not enough: it takes a
+        # rule's reason (link farm, promotion phrase, bait, repeated text, bot-like author)
+        model_spam = p_spam >= th_spam and (bool(reasons) or it.source not in LINK_SHARING_SOURCES)
         spam = (
             model_spam
             or bool(_HARD_SPAM.intersection(reasons))

@@ -68,11 +68,13 @@ def parse_lines(name: str, first: int, lines: Sequence[str]) -> list[LabelInput]
             raise ValueError(f"{name}:{lineno}:1: 'text' must be a string")
         pid = obj.get("id")
         author = obj.get("author")
+        source = obj.get("source")
         items.append(
             LabelInput(
                 id=str(pid) if pid is not None else str(lineno),
                 text=text,
                 author=None if author is None else parse_author(author),
+                source=source if isinstance(source, str) else None,
             )
         )
     return items

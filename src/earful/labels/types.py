@@ -29,6 +29,15 @@ class LabelInput:
     id: str
     text: str
     author: AuthorInfo | None = None
+    # where it was posted (``x``, ``bluesky``, ``youtube``, ...), when known: on networks where
+    # a link is how people share things (:data:`LINK_SHARING_SOURCES`) spam needs a shown reason
+    source: str | None = None
+
+
+# Sources whose posts sit on the author's own timeline or feed, where sharing a link is ordinary.
+# The spam head learnt from YouTube comments, where an off-topic link is the mark of spam: alone
+# it flagged 28 % of SemEval tweets (most carry a t.co link) as spam (docs/labels.md, "Spam").
+LINK_SHARING_SOURCES = frozenset({"x", "bluesky", "mastodon", "reddit", "hn", "rss"})
 
 
 @dataclass(frozen=True, slots=True)
