@@ -100,7 +100,7 @@ def is_lead(text: str) -> bool:
 
 _PROMO = re.compile(
     r"\b(?:check\s*(?:out|it\s+out)?\s+my|subscribe|sub\s+to\s+my|my\s+(?:channel|new\s+song|"
-    r"page|playlist|video|music|mixtape)|follow\s+me|visit\s+(?:my|our)|free\s+(?:gift|money|"
+    r"page|playlist|videos?|music|mixtape)\b|follow\s+me|visit\s+(?:my|our)|free\s+(?:gift|money|"
     r"followers|iphone|bitcoin|trial)|earn\s+(?:\$|money|cash)|make\s+money|work\s+from\s+home|"
     r"promo\s*code|discount\s+code|click\s+(?:here|the\s+link|link)|dm\s+me\s+for|whatsapp\s+me|"
     r"buy\s+(?:followers|likes)|giveaway|limited\s+offer|crypto\s+signals|investment\s+"
