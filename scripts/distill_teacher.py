@@ -1,13 +1,14 @@
 #!/usr/bin/env python
 """Teacher sentiment for unlabelled tweets, so the fast head can learn from the accurate one.
 
-    python scripts/distill_teacher.py      # needs the accurate extra; ~5 min on 2 cores
+    python scripts/distill_teacher.py      # needs the accurate extra; ~15 min on 2 cores
 
 Writes ``scripts/artifacts/teacher_sentiment.npz``: for each text of
 ``datasets.unlabelled_tweets()`` (keyed by a hash of the text; no text is stored) the
-probabilities of the shipped fine-tuned head (``final``, used for the shipped fast model) and
-of fold model 0 (``fold0``, trained without the SemEval 2016 test year, used when the quality
-report re-fits the fast head without that year). ``training_data.sentiment_data`` reads it.
+probabilities of the shipped fine-tuned head (``final``) and of each fold model (``fold0`` ..
+``fold4``, trained without the SemEval 2016 test year). ``training_data.sentiment_data`` averages
+them: all six for the shipped fast model, the five folds when the quality report re-fits the
+fast head without that year (so the teacher never saw the year it is scored on).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def main() -> None:
 
     texts = [t for _domain, t in unlabelled_tweets()]
     out: dict[str, Any] = {"keys": np.asarray([text_key(t) for t in texts])}
-    for name, path in (("final", ARTIFACT), ("fold0", FOLD_DIR / "fold0.npz")):
+    models = [("final", ARTIFACT)] + [(p.stem, p) for p in sorted(FOLD_DIR.glob("fold*.npz"))]
+    for name, path in models:
         t0 = time.time()
         out[name] = scores(texts, path)["sentiment"].astype(np.float16)
         print(f"{name}: {len(texts)} texts in {time.time() - t0:.0f} s", flush=True)

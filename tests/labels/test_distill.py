@@ -27,11 +27,11 @@ def test_pseudo_labels_balanced_by_domain_and_class(
     path = tmp_path / "teacher.npz"
     keys = np.asarray([train.text_key(t) for _d, t in rows])
     probs = np.asarray([proba[t] for _d, t in rows], dtype=np.float16)
-    np.savez(path, keys=keys, final=probs, fold0=probs[:, ::-1])
+    np.savez(path, keys=keys, final=probs, fold0=probs, fold1=probs)
     monkeypatch.setattr(train, "TEACHER", path)
     monkeypatch.setattr(train.ds, "unlabelled_tweets", lambda: rows)
     monkeypatch.setattr(train, "PSEUDO_PER_CLASS", 2)
-    got = train.pseudo_labelled("final")
+    got = train.pseudo_labelled(with_final=True)
     # domain a: the two surest negatives and its one positive; domain b: its one sure negative
     assert got == [
         ("neg 0", "negative"),
@@ -39,6 +39,22 @@ def test_pseudo_labels_balanced_by_domain_and_class(
         ("pos 0", "positive"),
         ("neg b", "negative"),
     ]
-    assert [label for _t, label in train.pseudo_labelled("fold0")][:1] == ["positive"]
     monkeypatch.setattr(train, "TEACHER", tmp_path / "missing.npz")
-    assert train.pseudo_labelled("final") == []
+    assert train.pseudo_labelled(with_final=True) == []
+
+
+def test_teacher_is_the_average_and_the_refit_leaves_the_final_model_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [("a", "x"), ("a", "y")]
+    path = tmp_path / "teacher.npz"
+    keys = np.asarray([train.text_key(t) for _d, t in rows])
+    final = np.asarray([[0.9, 0.05, 0.05], [0.9, 0.05, 0.05]], dtype=np.float16)
+    fold = np.asarray([[0.05, 0.05, 0.9], [0.3, 0.1, 0.6]], dtype=np.float16)
+    np.savez(path, keys=keys, final=final, fold0=fold, fold1=fold)
+    monkeypatch.setattr(train, "TEACHER", path)
+    monkeypatch.setattr(train.ds, "unlabelled_tweets", lambda: rows)
+    # folds only (the re-fit scored on the 2016 test year): both positive
+    assert train.pseudo_labelled(with_final=False) == [("x", "positive"), ("y", "positive")]
+    # all three: x averages to 0.62 positive; y to 0.5 negative, below PSEUDO_CONF, left out
+    assert train.pseudo_labelled(with_final=True) == [("x", "positive")]

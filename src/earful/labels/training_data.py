@@ -111,16 +111,18 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def pseudo_labelled(teacher: str) -> list[tuple[str, str]]:
-    """(text, teacher's label) for distillation; ``teacher`` is ``final`` (the shipped head) or
-    ``fold0`` (trained without the 2016 test year). Empty when the teacher file is absent."""
+def pseudo_labelled(with_final: bool) -> list[tuple[str, str]]:
+    """(text, teacher's label) for distillation. The teacher is the average of the fine-tuned
+    fold models (each trained without the 2016 test year) and, ``with_final``, the shipped head
+    too. Empty when the teacher file is absent."""
     import numpy as np
 
     if not TEACHER.exists():
         return []
     with np.load(TEACHER) as npz:
         row = {str(k): i for i, k in enumerate(npz["keys"])}
-        proba = npz[teacher].astype(np.float32)
+        names = [k for k in npz.files if k.startswith("fold") or (with_final and k == "final")]
+        proba = np.mean([npz[k].astype(np.float32) for k in names], axis=0)
     ranked: dict[tuple[str, int], list[tuple[float, int, str]]] = {}
     for n, (domain, text) in enumerate(ds.unlabelled_tweets()):
         i = row.get(text_key(text))
@@ -153,7 +155,7 @@ def sentiment_data(
     labels = [e.label for e in rows]
     groups = [e.group for e in rows]
     weights = [1.0] * len(rows)
-    for text, label in pseudo_labelled("final" if include_hard_dev else "fold0"):
+    for text, label in pseudo_labelled(with_final=include_hard_dev):
         texts.append(text)
         labels.append(label)
         groups.append("pseudo")
