@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,18 +82,32 @@ def _spec(product: Product) -> Any:
     )
 
 
+def _age_days(joined_at: str | None, now: datetime) -> float | None:
+    """Days since the account was created (stored RFC 3339), ``None`` when unknown."""
+    if not joined_at:
+        return None
+    joined = datetime.fromisoformat(joined_at.replace("Z", "+00:00"))
+    return max(0.0, (now - joined).total_seconds() / 86400)
+
+
 def _label_rows(
     posts: Sequence[Any], specs: Sequence[Any], accurate: bool
 ) -> list[list[tuple[str, str, float]]]:
     from earful.labels import AuthorInfo, LabelInput, label_batch
 
+    now = datetime.now(UTC)
     items = [
         LabelInput(
             id=str(p.rowid),
             text=p.text,
             source=p.source,
             author=AuthorInfo(
-                handle=p.author_handle, followers=p.followers, following=p.following, bio=p.bio
+                handle=p.author_handle,
+                followers=p.followers,
+                following=p.following,
+                bio=p.bio,
+                posts=p.author_posts,
+                account_age_days=_age_days(p.joined_at, now),
             ),
         )
         for p in posts

@@ -23,6 +23,8 @@ class Author:
     bio: str | None = None
     followers: int | None = None
     following: int | None = None
+    posts: int | None = None  # how many posts the account has made, as the network counts them
+    joined_at: datetime | None = None  # when the account was created (aware UTC)
 
 
 @dataclass(frozen=True, slots=True)

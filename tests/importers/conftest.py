@@ -34,7 +34,11 @@ def _snapshot(store: SQLiteStore) -> dict[str, list[tuple[Any, ...]]]:
             "SELECT rowid, source, id, created_at, text, author_handle, likes, raw, updated_at"
             " FROM posts ORDER BY rowid"
         ).fetchall(),
-        "authors": conn.execute("SELECT * FROM authors ORDER BY source, id").fetchall(),
+        # updated_at last, whatever order later migrations added columns in
+        "authors": conn.execute(
+            "SELECT source, id, handle, handle_norm, name, bio, followers, following, posts,"
+            " joined_at, updated_at FROM authors ORDER BY source, id"
+        ).fetchall(),
         "entities": conn.execute("SELECT * FROM post_entities ORDER BY 1, 2, 3").fetchall(),
         "fts": conn.execute("SELECT rowid FROM posts_fts ORDER BY rowid").fetchall(),
     }

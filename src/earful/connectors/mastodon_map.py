@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from earful.connectors.html_text import html_to_text
-from earful.connectors.payload import count, obj, req_str, req_time, text, unique
+from earful.connectors.payload import count, obj, opt_time, req_str, req_time, text, unique
 from earful.errors import InputError
 from earful.models import Author, Metrics, Post, ReplyTo
 
@@ -34,6 +34,8 @@ def author_from_account(account: Mapping[str, Any], host: str) -> Author | None:
         bio=bio,
         followers=count(account, "followers_count") if "followers_count" in account else None,
         following=count(account, "following_count") if "following_count" in account else None,
+        posts=count(account, "statuses_count") if "statuses_count" in account else None,
+        joined_at=opt_time(account.get("created_at")),
     )
 
 

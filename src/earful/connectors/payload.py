@@ -70,6 +70,17 @@ def req_time(value: object, field: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def opt_time(value: object) -> datetime | None:
+    """An optional ISO 8601 timestamp (an account's creation time, say): ``None`` when missing
+    or unreadable, since it never decides whether the post itself is valid."""
+    if value is None:
+        return None
+    try:
+        return req_time(value, "")
+    except InputError:
+        return None
+
+
 def epoch(value: object, field: str) -> datetime:
     """Epoch seconds (int, float or numeric string) as aware UTC."""
     if isinstance(value, str):

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from earful.connectors.payload import opt_time
 from earful.errors import InputError
 from earful.formats.earful_jsonl import parse_time
 from earful.formats.x import x_lang, x_permalink
@@ -180,6 +181,8 @@ def author_from_user(user: Mapping[str, Any] | None) -> Author | None:
         bio=opt_str(user, "description", "author.description"),
         followers=opt_int(m, "followers_count", "author.public_metrics.followers_count"),
         following=opt_int(m, "following_count", "author.public_metrics.following_count"),
+        posts=opt_int(m, "tweet_count", "author.public_metrics.tweet_count"),
+        joined_at=opt_time(user.get("created_at")),
     )
 
 

@@ -145,6 +145,8 @@ def _plain_post(obj: dict[str, Any], raw: Mapping[str, Any] | None) -> Post | No
             return None
         if not (handle or author_id) or not (_count(followers) and _count(following)):
             return None
+        if "posts" in a or "joined_at" in a:  # rarer fields: the checked path reads them
+            return None
         author = Author(
             id=author_id or (handle or ""),
             handle=(handle or author_id or "").lstrip("@"),
@@ -171,7 +173,10 @@ def _plain_post(obj: dict[str, Any], raw: Mapping[str, Any] | None) -> Post | No
         if type(m) is not dict:
             return None
         likes, reposts, replies, quotes = (
-            m.get("likes"), m.get("reposts"), m.get("replies"), m.get("quotes")
+            m.get("likes"),
+            m.get("reposts"),
+            m.get("replies"),
+            m.get("quotes"),
         )
         if not (_count(likes) and _count(reposts) and _count(replies) and _count(quotes)):
             return None
@@ -190,9 +195,11 @@ def _plain_post(obj: dict[str, Any], raw: Mapping[str, Any] | None) -> Post | No
         repost_of=repost_of,
         conversation_id=conversation_id,
         metrics=metrics,
-        hashtags=_strlist(obj, "hashtags", "#") or () if hashtags is not None
+        hashtags=_strlist(obj, "hashtags", "#") or ()
+        if hashtags is not None
         else extract_hashtags(text),
-        mentions=_strlist(obj, "mentions", "@") or () if mentions is not None
+        mentions=_strlist(obj, "mentions", "@") or ()
+        if mentions is not None
         else extract_mentions(text),
         urls=_strlist(obj, "urls") or () if urls is not None else extract_urls(text),
         raw=raw if raw is not None else dict(obj),
@@ -226,6 +233,12 @@ def _checked_post(obj: object, raw: Mapping[str, Any] | None) -> Post:
             bio=_str(a, "bio", "author.bio"),
             followers=_int(a, "followers", "author.followers"),
             following=_int(a, "following", "author.following"),
+            posts=_int(a, "posts", "author.posts"),
+            joined_at=(
+                parse_time(a["joined_at"], "author.joined_at")
+                if a.get("joined_at") is not None
+                else None
+            ),
         )
     reply_to = None
     r = _obj(obj, "reply_to")
@@ -281,10 +294,12 @@ def post_to_dict(post: Post) -> dict[str, Any]:
     if post.author:
         a = post.author
         author: dict[str, Any] = {"id": a.id, "handle": a.handle}
-        for key in ("name", "bio", "followers", "following"):
+        for key in ("name", "bio", "followers", "following", "posts"):
             value = getattr(a, key)
             if value is not None:
                 author[key] = value
+        if a.joined_at is not None:
+            author["joined_at"] = format_time(a.joined_at)
         out["author"] = author
     if post.reply_to:
         out["reply_to"] = {
@@ -301,7 +316,10 @@ def post_to_dict(post: Post) -> dict[str, Any]:
             out[key] = value
     m = post.metrics
     out["metrics"] = {
-        "likes": m.likes, "reposts": m.reposts, "replies": m.replies, "quotes": m.quotes
+        "likes": m.likes,
+        "reposts": m.reposts,
+        "replies": m.replies,
+        "quotes": m.quotes,
     }
     out["hashtags"] = list(post.hashtags)
     out["mentions"] = list(post.mentions)

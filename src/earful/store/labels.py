@@ -40,10 +40,13 @@ class PendingPost:
     followers: int | None
     following: int | None
     bio: str | None
+    author_posts: int | None = None
+    joined_at: str | None = None  # RFC 3339, the account's creation
 
 
 _PENDING = """
-SELECT p.rowid, p.source, p.id, p.text, p.rev, a.handle, a.followers, a.following, a.bio
+SELECT p.rowid, p.source, p.id, p.text, p.rev, a.handle, a.followers, a.following, a.bio,
+       a.posts, a.joined_at
 FROM posts AS p
 LEFT JOIN authors AS a ON a.source = p.source AND a.id = p.author_id
 LEFT JOIN label_state AS s ON s.post_rowid = p.rowid

@@ -55,13 +55,16 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 _AT_KEYS = "SELECT rowid, source, id FROM posts WHERE rowid IN (SELECT value FROM json_each(?))"
 
 _AUTHOR = """
-INSERT INTO authors (source, id, handle, handle_norm, name, bio, followers, following, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO authors (source, id, handle, handle_norm, name, bio, followers, following, posts,
+    joined_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (source, id) DO UPDATE SET
     handle = excluded.handle, handle_norm = excluded.handle_norm,
     name = coalesce(excluded.name, name), bio = coalesce(excluded.bio, bio),
     followers = coalesce(excluded.followers, followers),
-    following = coalesce(excluded.following, following), updated_at = excluded.updated_at
+    following = coalesce(excluded.following, following),
+    posts = coalesce(excluded.posts, posts), joined_at = coalesce(excluded.joined_at, joined_at),
+    updated_at = excluded.updated_at
 """
 
 
@@ -134,6 +137,8 @@ def prepare(post: Post, raw_json: str | None = None) -> Prepared:
             author.bio,
             author.followers,
             author.following,
+            author.posts,
+            format_time(author.joined_at) if author.joined_at is not None else None,
         )
         if author is not None
         else None
@@ -361,8 +366,8 @@ def row_to_post(row: Sequence[Any], raw: Any = None) -> Post:
     ) = row
     author = None
     if author_id is not None:
-        a_handle, a_name, a_bio, a_followers, a_following = (
-            author_cols if author_cols else (author_handle, None, None, None, None)
+        a_handle, a_name, a_bio, a_followers, a_following, a_posts, a_joined = (
+            author_cols if author_cols else (author_handle, None, None, None, None, None, None)
         )
         author = Author(
             id=author_id,
@@ -371,6 +376,8 @@ def row_to_post(row: Sequence[Any], raw: Any = None) -> Post:
             bio=a_bio,
             followers=a_followers,
             following=a_following,
+            posts=a_posts,
+            joined_at=datetime.fromisoformat(a_joined.replace("Z", "+00:00")) if a_joined else None,
         )
     reply_to = (
         ReplyTo(post_id=reply_to_id, author_handle=reply_to_handle)
@@ -401,7 +408,7 @@ _SELECT_COLUMNS = (
     "SELECT p.rowid, p.source, p.id, p.created_at, p.text, p.url, p.lang, p.author_id,"
     " p.author_handle, p.reply_to_id, p.reply_to_handle, p.quote_of, p.repost_of,"
     " p.conversation_id, p.likes, p.reposts, p.replies, p.quotes, p.hashtags, p.mentions, p.urls,"
-    " a.handle, a.name, a.bio, a.followers, a.following"
+    " a.handle, a.name, a.bio, a.followers, a.following, a.posts, a.joined_at"
 )
 _JOIN_AUTHORS = "LEFT JOIN authors AS a ON a.source = p.source AND a.id = p.author_id"
 SELECT_POSTS = f"{_SELECT_COLUMNS} FROM posts AS p {_JOIN_AUTHORS}"

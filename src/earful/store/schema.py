@@ -143,6 +143,14 @@ def core(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+@migration("0020_author_activity")
+def author_activity(conn: sqlite3.Connection) -> None:
+    """``authors.posts`` (the account's post count) and ``joined_at`` (its creation time), for
+    the spam rule on bot-like posting rates; NULL where a network or an import gives none."""
+    conn.execute("ALTER TABLE authors ADD COLUMN posts INTEGER")
+    conn.execute("ALTER TABLE authors ADD COLUMN joined_at TEXT")
+
+
 def _statements(script: str) -> list[str]:
     """Split a script into statements (trigger bodies kept whole)."""
     out: list[str] = []
