@@ -145,7 +145,12 @@ def _plain_post(obj: dict[str, Any], raw: Mapping[str, Any] | None) -> Post | No
             return None
         if not (handle or author_id) or not (_count(followers) and _count(following)):
             return None
-        if "posts" in a or "joined_at" in a:  # rarer fields: the checked path reads them
+        posts, joined = a.get("posts"), a.get("joined_at")
+        if not _count(posts) or not _opt(joined):
+            return None
+        try:
+            joined_at = parse_time(joined, "author.joined_at") if joined is not None else None
+        except InputError:
             return None
         author = Author(
             id=author_id or (handle or ""),
@@ -154,6 +159,8 @@ def _plain_post(obj: dict[str, Any], raw: Mapping[str, Any] | None) -> Post | No
             bio=bio,
             followers=followers,
             following=following,
+            posts=posts,
+            joined_at=joined_at,
         )
     reply_to = None
     r = get("reply_to")
