@@ -93,4 +93,9 @@ def test_a_bot_like_posting_rate_makes_stored_posts_spam(tmp_path: Path) -> None
     ctx = ws.query_context()
     assert [p.id for p in ws.store().search("spam:true", context=ctx)] == ["1"]
     assert [p.id for p in ws.store().search("spam:false", context=ctx)] == ["2"]
+    # the reason is stored beside the flag (the dashboard lists every label row of a post)
+    bot, human = (ws.store().post_rowid("x", pid) or 0 for pid in ("1", "2"))
+    labels = ws.store().labels_of([bot, human])
+    assert [v for v, _score, _by in labels[bot]["spam_reason"]] == ["bot_like_author"]
+    assert "spam_reason" not in labels[human]
     ws.close()

@@ -96,6 +96,8 @@ class LabelResult:
             ("lead", _b(self.lead), 1.0),
             ("spam", _b(self.spam), self.spam_score),
         ]
+        # why a post is spam, stored beside the flag so the dashboard shows it (one row each)
+        out.extend(("spam_reason", reason, 1.0) for reason in self.spam_reasons)
         for t in self.feedback:
             out.append(("type", t, self.type_scores.get(t, 1.0)))
         if self.relevant is not None and self.product is not None:
