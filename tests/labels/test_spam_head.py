@@ -115,3 +115,19 @@ def test_markup_is_not_repeated_text() -> None:
     assert "repeated_text" not in spam_evidence("@user @user @user @user see you sunday", None, 1)
     assert "repeated_text" not in spam_evidence("bus music &gt;&gt;&gt;&gt;&gt;", None, 1)
     assert "repeated_text" in spam_evidence("buy buy buy buy buy now", None, 1)
+
+
+def test_every_spam_reason_is_a_search_value() -> None:
+    from earful.labels.rules import spam_evidence
+    from earful.labels.types import AuthorInfo
+    from earful.query.ast import SPAM_REASONS
+
+    bot = AuthorInfo(handle="b", followers=1, following=900)
+    texts = [
+        "win free followers at a.example.com b.example.net c.example.org",
+        "buy buy buy buy now",
+        "check out my channel",
+        "thumbs up if you are still here in 2026",
+    ]
+    found = {r for t in texts for r in spam_evidence(t, bot, 1)}
+    assert found == set(SPAM_REASONS)

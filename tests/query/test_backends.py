@@ -100,6 +100,7 @@ LABELS = [
     ("2", "type", "bug"),
     ("4", "type", "bug"),
     ("7", "spam", "true"),
+    ("7", "spam_reason", "link_farm"),
     ("1", "spam", "false"),
 ]
 
@@ -132,6 +133,8 @@ def _label(store: SQLiteStore) -> dict[str, dict[str, set[str]]]:
         ("spam:true", {"7"}),
         ("spam:false", {"1"}),
         ("-spam:true pulse", {"1", "2"}),
+        ("spam_reason:link_farm", {"7"}),
+        ("spam_reason:promotion", set()),
     ],
 )
 def test_label_fields(

@@ -84,6 +84,7 @@ def test_structure(query: str, tree: object) -> None:
         ("type:bug", Operator("type", "bug")),
         ("spam:TRUE", Operator("spam", "true")),
         ("spam:false", Operator("spam", "false")),
+        ("spam_reason:Link_Farm", Operator("spam_reason", "link_farm")),
         ("FROM:ann", Operator("from", "ann")),
         ("#Tag", Hashtag("Tag")),
         ("@Someone", Mention("Someone")),
@@ -112,6 +113,7 @@ def test_every_operator_is_covered() -> None:
         "sentiment",
         "type",
         "spam",
+        "spam_reason",
     }
     assert set(OPERATORS) == seen
 
@@ -149,6 +151,7 @@ def test_every_operator_is_covered() -> None:
         ("has:media", 1, "bad value 'media'"),
         ("is:bookmarked", 1, "bad value"),
         ("spam:maybe", 1, "bad value"),
+        ("spam_reason:spammy", 1, "bad value"),
         ("lang:english!", 1, "bad language code"),
         ("hello ???", 7, "nothing to search for"),
         ('""', 1, "empty phrase"),

@@ -60,6 +60,7 @@ LABELS = {
     "sentiment": ["positive", "negative"],
     "type": ["bug", "praise"],
     "spam": ["true", "false"],
+    "spam_reason": ["link_farm", "promotion"],
 }
 BASE = datetime(2026, 3, 10, tzinfo=UTC)
 CONTEXT = QueryContext({"acme": ("Acme", "acme.com", "Pulse Café"), "pulse": ("Pulse",)})

@@ -89,10 +89,13 @@ OPERATORS = (
     "sentiment",
     "type",
     "spam",
+    "spam_reason",
 )
 
 #: Operators whose value names a label field (matched against ``effective_labels``).
-LABEL_FIELDS = ("sentiment", "type", "spam")
+LABEL_FIELDS = ("sentiment", "type", "spam", "spam_reason")
+#: Why the labeller called a post spam (``earful.labels.rules.spam_evidence``).
+SPAM_REASONS = ("link_farm", "repeated_text", "bot_like_author", "promotion", "engagement_bait")
 HAS_VALUES = ("links", "hashtags", "mentions")
 IS_VALUES = ("reply", "retweet", "quote")
 
@@ -101,6 +104,7 @@ __all__ = [
     "IS_VALUES",
     "LABEL_FIELDS",
     "OPERATORS",
+    "SPAM_REASONS",
     "And",
     "Hashtag",
     "Mention",

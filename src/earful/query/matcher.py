@@ -11,7 +11,18 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 from earful.models import Post
-from earful.query.ast import And, Hashtag, Mention, Node, Not, Operator, Or, Phrase, Term
+from earful.query.ast import (
+    LABEL_FIELDS,
+    And,
+    Hashtag,
+    Mention,
+    Node,
+    Not,
+    Operator,
+    Or,
+    Phrase,
+    Term,
+)
 from earful.query.context import QueryContext
 from earful.text import fold, normalize, tokens
 
@@ -108,6 +119,6 @@ class _Matcher:
             return post.source == value
         if name == "product":
             return any(phrase_in(tokens(n), self.padded) for n in self.context.product_names(value))
-        if name in ("sentiment", "type", "spam"):
+        if name in LABEL_FIELDS:
             return value in self.labels.get(name, ())
         raise ValueError(f"unknown operator {name!r}")

@@ -19,6 +19,7 @@ from earful.query.ast import (
     HAS_VALUES,
     IS_VALUES,
     OPERATORS,
+    SPAM_REASONS,
     And,
     Hashtag,
     Mention,
@@ -192,6 +193,8 @@ def operator_value(name: str, value: str, column: int) -> str:
         return _choice(name, _IS_ALIASES.get(lowered, lowered), IS_VALUES, column)
     if name == "spam":
         return _choice(name, value.lower(), ("true", "false"), column)
+    if name == "spam_reason":
+        return _choice(name, value.lower(), SPAM_REASONS, column)
     if name in ("sentiment", "type"):
         return value.casefold()
     return value  # url, conversation_id, source, product: as written

@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from earful.query.ast import And, Hashtag, Mention, Node, Not, Operator, Or, Phrase, Term
+from earful.query.ast import (
+    LABEL_FIELDS,
+    And,
+    Hashtag,
+    Mention,
+    Node,
+    Not,
+    Operator,
+    Or,
+    Phrase,
+    Term,
+)
 from earful.query.context import QueryContext
 from earful.text import fold, tokens
 
@@ -172,7 +183,7 @@ class _Compiler:
             return _MIN[name], [int(value)]
         if name == "product":
             return _NOTHING  # no configured name has searchable tokens
-        if name in ("sentiment", "type", "spam"):
+        if name in LABEL_FIELDS:
             return _LABEL, [name, value]
         raise ValueError(f"unknown operator {name!r}")
 
