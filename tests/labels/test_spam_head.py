@@ -131,3 +131,51 @@ def test_every_spam_reason_is_a_search_value() -> None:
     ]
     found = {r for t in texts for r in spam_evidence(t, bot, 1)}
     assert found == set(SPAM_REASONS)
+
+
+@pytest.mark.parametrize(
+    ("text", "offsite"),
+    [
+        ('<a href="http://www.youtube.com/watch?v=abc&t=2m19s">2:19</a> best part', False),
+        ("the official one: http://youtu.be/9bZkp7q19f0", False),
+        ("m.youtube.com/watch?v=abc is the live version", False),
+        ("so true https://t.co/AbC123", False),
+        ("no links here, just www and dots... fine.", False),
+        ("https://www.tsu.example/KodysMan plz ^^", True),
+        ("Incmedia.org where the truth meets you.", True),
+        ("please see W W W. THE REPORT. NET for the truth", True),
+        ("go share youtu  be/ARkglzjQuP0 on fb", True),
+        ("watch?v=vtaRGgvGtWQ   Check this out .", True),
+        ("my new site: tunes dot com", True),
+    ],
+)
+def test_offsite_link(text: str, offsite: bool) -> None:
+    from earful.labels.rules import link_count, offsite_link
+
+    assert offsite_link(text) is offsite
+    assert offsite_link(text, link_count(text)) is offsite
+
+
+def test_offsite_link_is_looked_for_in_comments_only() -> None:
+    from earful.labels.rules import spam_evidence
+
+    text = "Incmedia.org where the truth meets you."
+    assert "offsite_link" in spam_evidence(text, None, 1)
+    assert "offsite_link" in spam_evidence(text, None, 1, source="youtube")
+    # a shared link on a timeline, or in a support ticket, is not a mark of spam
+    assert "offsite_link" not in spam_evidence(text, None, 1, source="x")
+    assert "offsite_link" not in spam_evidence(text, None, 1, source="support")
+
+
+def test_offsite_link_makes_a_comment_spam_whatever_the_head_says() -> None:
+    from earful.labels import LabelInput, label_batch
+    from earful.labels.model import fast_model
+
+    text = "I read about this song on musicnews.net yesterday"
+    th = fast_model().meta["thresholds"]["spam"]
+    assert fast_model().scores([text]).binary["spam"][0] < th  # the head alone misses it
+    comment, tweet = label_batch(
+        [LabelInput("c", text, source="youtube"), LabelInput("t", text, source="x")]
+    )
+    assert comment.spam and "offsite_link" in comment.spam_reasons
+    assert not tweet.spam and tweet.spam_reasons == ()

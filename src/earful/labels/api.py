@@ -6,14 +6,11 @@ from collections.abc import Iterator, Sequence
 
 from earful.labels import rules
 from earful.labels.types import (
-    LINK_SHARING_SOURCES,
     SENTIMENTS,
     LabelInput,
     LabelResult,
     ProductSpec,
 )
-
-_HARD_SPAM = frozenset({"link_farm", "bot_like_author", "repeated_text"})
 
 
 def label_batch(
@@ -67,16 +64,9 @@ def label_batch(
         complaint = p_comp >= th_comp
         structure = rules.question_structure(text)
         question = p_q >= th_q or (structure >= 1.0 and p_q >= 0.5 * th_q)
-        reasons = rules.spam_evidence(text, it.author, dup[i], cues[i])
-        # on timelines and feeds a model score alone (a link, mostly) is not enough: it takes a
-        # rule's reason (link farm, promotion phrase, bait, repeated text, bot-like author)
-        model_spam = p_spam >= th_spam and (bool(reasons) or it.source not in LINK_SHARING_SOURCES)
-        spam = (
-            model_spam
-            or bool(_HARD_SPAM.intersection(reasons))
-            or ("promotion" in reasons and p_spam >= 0.5 * th_spam)
-        )
-        if spam and model_spam and not reasons:
+        reasons = rules.spam_evidence(text, it.author, dup[i], cues[i], it.source)
+        spam = rules.spam_decision(p_spam, th_spam, reasons, it.source)
+        if spam and not reasons:
             reasons.append("promotion")
         if not spam:
             reasons = []

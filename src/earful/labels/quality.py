@@ -182,11 +182,8 @@ def binary_sections() -> str:
             dup[i] = c
     pred_l: list[bool] = []
     for i, t in enumerate(texts):
-        reasons = rules.spam_evidence(t, None, dup[i])
-        hard = {"link_farm", "repeated_text"}.intersection(reasons)
-        pred_l.append(
-            bool(p[i] >= thr[i] or hard or ("promotion" in reasons and p[i] >= 0.5 * thr[i]))
-        )
+        reasons = rules.spam_evidence(t, None, dup[i], source="youtube")
+        pred_l.append(rules.spam_decision(float(p[i]), float(thr[i]), reasons, "youtube"))
     out.append(
         binary_table(
             task.y,

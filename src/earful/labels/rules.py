@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from earful.labels.features import URL_RE
-from earful.labels.types import AuthorInfo
+from earful.labels.types import COMMENT_SOURCES, LINK_SHARING_SOURCES, AuthorInfo
 
 _WH_START = re.compile(
     r"^(?:(?:@\w+|rt)\s+)*(?:what|why|how|when|where|who|whom|which|whose|is|are|am|was|were|"
@@ -119,16 +119,70 @@ def link_count(text: str) -> int:
     return len(URL_RE.findall(text)) + len(_BARE_LINK.findall(URL_RE.sub(" ", text)))
 
 
+# a link's host: what follows the scheme and "www.", up to the first path/markup character
+_HOST = re.compile(r"^(?:https?://)?(?:www\.)?([^/?#:<>\"'\s]+)", re.IGNORECASE)
+# hosts that say nothing about where a link goes: the comment platform's own (a link to a moment
+# of the video, or to the video itself) and X's t.co wrapper, which every link in a tweet gets
+PLATFORM_HOSTS = ("youtube.com", "youtu.be", "t.co")
+# links written so a link filter misses them: "w w w . site . com", "youtu be/...", a bare
+# "watch?v=..." (checked with real URLs removed), "site dot com"
+_OBFUSCATED_LINK = re.compile(
+    r"\bw\s*w\s*w\s*\.\s*\w|\byoutu\s+be\b|\bwatch\?v=|\b(?:dot|\(dot\))\s+(?:com|net|org)\b",
+    re.IGNORECASE,
+)
+
+
+def offsite_link(text: str, n_links: int | None = None) -> bool:
+    """A link to a site other than the platform's own (:data:`PLATFORM_HOSTS`), or one written
+    to dodge a link filter. ``n_links`` (:func:`link_count`, when known) skips the host scan
+    for the many texts with no link."""
+    bare = URL_RE.sub(" ", text)
+    if _OBFUSCATED_LINK.search(_BARE_LINK.sub(" ", bare)):
+        return True
+    if n_links == 0:
+        return False
+    for link in URL_RE.findall(text) + _BARE_LINK.findall(bare):
+        m = _HOST.match(link)
+        host = m.group(1).lower().rstrip(".,;!)") if m else ""
+        if host and not any(host == p or host.endswith("." + p) for p in PLATFORM_HOSTS):
+            return True
+    return False
+
+
+# reasons that make a post spam whatever the head says
+HARD_SPAM_REASONS = frozenset({"link_farm", "bot_like_author", "repeated_text", "offsite_link"})
+
+
+def spam_decision(p_spam: float, threshold: float, reasons: list[str], source: str | None) -> bool:
+    """The labeller's spam decision from the head's score and the rules' reasons. On timelines
+    and feeds (``LINK_SHARING_SOURCES``) the head alone is not enough: a link is how people
+    share things there, so it takes a rule's reason."""
+    model = p_spam >= threshold and (bool(reasons) or source not in LINK_SHARING_SOURCES)
+    return (
+        model
+        or not HARD_SPAM_REASONS.isdisjoint(reasons)
+        or ("promotion" in reasons and p_spam >= 0.5 * threshold)
+    )
+
+
 def spam_evidence(
-    text: str, author: AuthorInfo | None, seen_count: int, cues: Sequence[float] | None = None
+    text: str,
+    author: AuthorInfo | None,
+    seen_count: int,
+    cues: Sequence[float] | None = None,
+    source: str | None = None,
 ) -> list[str]:
     """Reasons found by rules alone; the model adds 'promotion' when it is confident.
 
-    ``cues`` (this text's :func:`spam_cues`, when already computed) saves re-running regexes."""
+    ``cues`` (this text's :func:`spam_cues`, when already computed) saves re-running regexes.
+    ``offsite_link`` is looked for in comments only (``source`` None or in
+    :data:`~earful.labels.types.COMMENT_SOURCES`)."""
     reasons: list[str] = []
     n_links = link_count(text) if cues is None else round(cues[1] * 3)  # capped at 3: enough
     if n_links >= 3 or (n_links >= 2 and len(URL_RE.sub("", text).split()) < 12):
         reasons.append("link_farm")
+    if (source is None or source in COMMENT_SOURCES) and offsite_link(text, n_links):
+        reasons.append("offsite_link")
     if (seen_count >= 3 and len(text) >= 20) or _REPEAT_TOKEN.search(_NOT_REPEAT.sub(" ", text)):
         reasons.append("repeated_text")
     if author is not None and bot_like(author):

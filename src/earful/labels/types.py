@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 LABELLER_NAME = "earful-labels"
-LABELLER_VERSION = "1.6.0"
+LABELLER_VERSION = "1.7.0"
 
 SENTIMENTS = ("negative", "neutral", "positive")
 FEEDBACK_TYPES = ("bug", "feature_request", "complaint", "praise", "question")
@@ -38,6 +38,11 @@ class LabelInput:
 # The spam head learnt from YouTube comments, where an off-topic link is the mark of spam: alone
 # it flagged 28 % of SemEval tweets (most carry a t.co link) as spam (docs/labels.md, "Spam").
 LINK_SHARING_SOURCES = frozenset({"x", "bluesky", "mastodon", "reddit", "hn", "rss"})
+
+# Sources whose posts are comments under someone else's content, where a link that leaves the
+# platform is the mark of spam (``offsite_link``: 113 of 113 such YouTube comments are spam).
+# A post with no known source is judged as a comment too, as the spam head always has.
+COMMENT_SOURCES = frozenset({"youtube"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,7 +95,14 @@ OPERATORS = (
 #: Operators whose value names a label field (matched against ``effective_labels``).
 LABEL_FIELDS = ("sentiment", "type", "spam", "spam_reason")
 #: Why the labeller called a post spam (``earful.labels.rules.spam_evidence``).
-SPAM_REASONS = ("link_farm", "repeated_text", "bot_like_author", "promotion", "engagement_bait")
+SPAM_REASONS = (
+    "link_farm",
+    "repeated_text",
+    "bot_like_author",
+    "promotion",
+    "engagement_bait",
+    "offsite_link",
+)
 HAS_VALUES = ("links", "hashtags", "mentions")
 IS_VALUES = ("reply", "retweet", "quote")
 
