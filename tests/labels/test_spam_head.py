@@ -55,16 +55,42 @@ def test_a_shared_link_is_spam_only_with_a_reason_on_timelines() -> None:
     other feeds a post sharing a link needs a rule's reason as well."""
     share = "Tune in tomorrow at 8pm ET for the final, all the details here http://t.co/AbC123"
     promo = "Please check out my channel and subscribe http://t.co/XyZ789"
-    items = [LabelInput("1", share), LabelInput("2", promo)]
+    scam = "Earn money from home, click here to start today http://t.co/XyZ789"
+    items = [LabelInput("1", share), LabelInput("2", promo), LabelInput("3", scam)]
     on_x = [LabelInput(i.id, i.text, source="x") for i in items]
     on_youtube = [LabelInput(i.id, i.text, source="youtube") for i in items]
     unknown = label_batch(items)
     assert unknown[0].spam and unknown[0].spam_reasons == ("promotion",)  # the comment domain
-    assert [r.spam for r in label_batch(on_youtube)] == [True, True]
+    assert [r.spam for r in label_batch(on_youtube)] == [True, True, True]
     x = label_batch(on_x)
     assert not x[0].spam and x[0].spam_reasons == ()
-    assert x[1].spam and "promotion" in x[1].spam_reasons
+    # self-promotion on one's own timeline is not spam; selling and scams are
+    assert not x[1].spam and x[1].spam_reasons == ()
+    assert x[2].spam and "promotion" in x[2].spam_reasons
     assert x[0].spam_score == unknown[0].spam_score  # the score is the head's, either way
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (
+            "Dean Ambrose gets the last laugh tonight - Results: http://t.co/aB1 http://t.co/cD2",
+            "link_farm",
+        ),
+        ("He may rank above them all. Brother Brother Brother Brother #RAW", "repeated_text"),
+        ("please follow me, it would mean the world to me!!", "promotion"),
+        ("the radio ticket giveaway is at 5pm tomorrow", "promotion"),
+        ("saw it tonight and loved it, take a look at my review", "engagement_bait"),
+    ],
+)
+def test_comment_thread_signs_are_no_reason_on_timelines(text: str, reason: str) -> None:
+    from earful.labels.rules import spam_evidence
+
+    assert reason in spam_evidence(text, None, 1, source="youtube")
+    assert reason in spam_evidence(text, None, 1)
+    on_x = spam_evidence(text, None, 1, source="x")
+    assert reason not in on_x or reason == "engagement_bait"
+    assert not label_batch([LabelInput("t", text, source="x")])[0].spam
 
 
 def test_retrain_unknown_head_changes_nothing(tmp_path: Path) -> None:

@@ -98,15 +98,21 @@ def is_lead(text: str) -> bool:
     return _LEAD.search(text) is not None
 
 
-_PROMO = re.compile(
-    r"\b(?:check\s*(?:out|it\s+out)?\s+my|subscribe|sub\s+to\s+my|my\s+(?:channel|new\s+song|"
-    r"page|playlist|videos?|music|mixtape)\b|follow\s+me|visit\s+(?:my|our)|free\s+(?:gift|money|"
-    r"followers|iphone|bitcoin|trial)|earn\s+(?:\$|money|cash)|make\s+money|work\s+from\s+home|"
-    r"promo\s*code|discount\s+code|click\s+(?:here|the\s+link|link)|dm\s+me\s+for|whatsapp\s+me|"
-    r"buy\s+(?:followers|likes)|giveaway|limited\s+offer|crypto\s+signals|investment\s+"
-    r"opportunit)",
-    re.IGNORECASE,
+# selling, scams and click bait: spam wherever it is posted
+_COMMERCIAL = (
+    r"free\s+(?:gift|money|followers|iphone|bitcoin|trial)|earn\s+(?:\$|money|cash)|make\s+money|"
+    r"work\s+from\s+home|promo\s*code|discount\s+code|click\s+(?:here|the\s+link|link)|"
+    r"dm\s+me\s+for|whatsapp\s+me|buy\s+(?:followers|likes)|limited\s+offer|crypto\s+signals|"
+    r"investment\s+opportunit"
 )
+# self-promotion and contests: spam in someone else's comment thread, ordinary on one's own
+# timeline ("please follow me", "my new song", a radio station's ticket giveaway)
+_SELF_PROMO = (
+    r"check\s*(?:out|it\s+out)?\s+my|subscribe|sub\s+to\s+my|my\s+(?:channel|new\s+song|page|"
+    r"playlist|videos?|music|mixtape)\b|follow\s+me|visit\s+(?:my|our)|giveaway"
+)
+_PROMO = re.compile(rf"\b(?:{_SELF_PROMO}|{_COMMERCIAL})", re.IGNORECASE)
+_COMMERCIAL_RE = re.compile(rf"\b(?:{_COMMERCIAL})", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
 _BARE_LINK = re.compile(r"\b[\w-]+\.(?:com|net|org|ly|io|info|biz|xyz|tk|me|tv)\b(?:/\S*)?", re.I)
 # markup ("<br />" x 10, "&gt;&gt;&gt;&gt;") and @mentions ("@user @user @user @user" in
@@ -157,7 +163,11 @@ def spam_decision(p_spam: float, threshold: float, reasons: list[str], source: s
     """The labeller's spam decision from the head's score and the rules' reasons. On timelines
     and feeds (``LINK_SHARING_SOURCES``) the head alone is not enough: a link is how people
     share things there, so it takes a rule's reason."""
-    model = p_spam >= threshold and (bool(reasons) or source not in LINK_SHARING_SOURCES)
+    if source in LINK_SHARING_SOURCES:
+        # engagement bait ("take a look", "my blog") is shown but is no reason there either
+        model = p_spam >= threshold and any(r != "engagement_bait" for r in reasons)
+    else:
+        model = p_spam >= threshold
     return (
         model
         or not HARD_SPAM_REASONS.isdisjoint(reasons)
@@ -176,18 +186,29 @@ def spam_evidence(
 
     ``cues`` (this text's :func:`spam_cues`, when already computed) saves re-running regexes.
     ``offsite_link`` is looked for in comments only (``source`` None or in
-    :data:`~earful.labels.types.COMMENT_SOURCES`)."""
+    :data:`~earful.labels.types.COMMENT_SOURCES`). On timelines and feeds (``source`` in
+    :data:`~earful.labels.types.LINK_SHARING_SOURCES`) the comment-thread signs are not
+    reasons: two links in a short post, a word repeated, self-promotion ("follow me", "my new
+    song", a giveaway); selling and scam phrases still are."""
     reasons: list[str] = []
+    timeline = source in LINK_SHARING_SOURCES
     n_links = link_count(text) if cues is None else round(cues[1] * 3)  # capped at 3: enough
-    if n_links >= 3 or (n_links >= 2 and len(URL_RE.sub("", text).split()) < 12):
+    # two links in a short post is a comment's link farm, but a tweet's article and photo links
+    if n_links >= 3 or (n_links >= 2 and not timeline and len(URL_RE.sub("", text).split()) < 12):
         reasons.append("link_farm")
     if (source is None or source in COMMENT_SOURCES) and offsite_link(text, n_links):
         reasons.append("offsite_link")
-    if (seen_count >= 3 and len(text) >= 20) or _REPEAT_TOKEN.search(_NOT_REPEAT.sub(" ", text)):
+    # a word said four times is a comment flood, but on one's own timeline a chant or a lyric
+    # ("Brother Brother Brother Brother"); the same text posted three times counts everywhere
+    if (seen_count >= 3 and len(text) >= 20) or (
+        not timeline and _REPEAT_TOKEN.search(_NOT_REPEAT.sub(" ", text))
+    ):
         reasons.append("repeated_text")
     if author is not None and bot_like(author):
         reasons.append("bot_like_author")
     promo = _PROMO.search(text) is not None if cues is None else cues[0] > 0
+    if promo and timeline:
+        promo = _COMMERCIAL_RE.search(text) is not None
     if promo or (n_links and _PHONE.search(text)):
         reasons.append("promotion")
     if (_BAIT.search(text) is not None) if cues is None else cues[7] > 0:
