@@ -170,6 +170,7 @@ def test_every_spam_reason_is_a_search_value() -> None:
         ("https://www.tsu.example/KodysMan plz ^^", True),
         ("Incmedia.org where the truth meets you.", True),
         ("please see W W W. THE REPORT. NET for the truth", True),
+        ("see w  w  w . the-report . net", True),
         ("go share youtu  be/ARkglzjQuP0 on fb", True),
         ("watch?v=vtaRGgvGtWQ   Check this out .", True),
         ("my new site: tunes dot com", True),

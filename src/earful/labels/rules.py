@@ -136,18 +136,26 @@ _OBFUSCATED_LINK = re.compile(
     r"\bw\s*w\s*w\s*\.\s*\w|\byoutu\s+be\b|\bwatch\?v=|\b(?:dot|\(dot\))\s+(?:com|net|org)\b",
     re.IGNORECASE,
 )
+# substrings every obfuscated form contains (lower case): a cheap test before the regex
+_OBFUSCATION_HINTS = ("ww", "w w", "w  w", "youtu", "watch?v=", "dot")
 
 
 def offsite_link(text: str, n_links: int | None = None) -> bool:
     """A link to a site other than the platform's own (:data:`PLATFORM_HOSTS`), or one written
     to dodge a link filter. ``n_links`` (:func:`link_count`, when known) skips the host scan
     for the many texts with no link."""
-    bare = URL_RE.sub(" ", text)
-    if _OBFUSCATED_LINK.search(_BARE_LINK.sub(" ", bare)):
+    low = text.lower()
+    if (
+        any(s in low for s in _OBFUSCATION_HINTS)
+        and _OBFUSCATED_LINK.search(text)
+        # "youtube.com/watch?v=…" is a link, not a trick
+        and _OBFUSCATED_LINK.search(_BARE_LINK.sub(" ", URL_RE.sub(" ", text)))
+    ):
         return True
     if n_links == 0:
         return False
-    for link in URL_RE.findall(text) + _BARE_LINK.findall(bare):
+    # a bare-looking match inside a URL names that URL's host (or one in its query string)
+    for link in URL_RE.findall(text) + _BARE_LINK.findall(text):
         m = _HOST.match(link)
         host = m.group(1).lower().rstrip(".,;!)") if m else ""
         if host and not any(host == p or host.endswith("." + p) for p in PLATFORM_HOSTS):
