@@ -64,6 +64,8 @@ class Config:
     watches: tuple[Watch, ...] = ()
     sources: Mapping[str, SourceSettings] = field(default_factory=dict)
     allow_private_urls: bool = False
+    # label stored posts with the accurate path (extra ``accurate``) after import and sync
+    accurate_labels: bool = False
     path: str | None = None
     outputs: OutputSettings = field(default_factory=OutputSettings)
     channels: tuple[Channel, ...] = ()
@@ -87,6 +89,7 @@ DEFAULT_TOML = """\
 [workspace]
 name = "{name}"
 # allow_private_urls = false   # fetch links that resolve to private/loopback addresses
+# accurate_labels = false      # label with the fine-tuned encoder (pip install 'earful[accurate]')
 
 # [[products]]
 # name = "Acme Pulse"
@@ -127,10 +130,16 @@ def parse_config(data: Mapping[str, Any], path: str | None = None) -> Config:
         if key not in allowed:
             raise fail(key, f"unknown section (expected one of {', '.join(sorted(allowed))})")
     ws = _table(data, "workspace", fail)
+    for key in ws:
+        if key not in _WORKSPACE_KEYS:
+            raise fail(f"workspace.{key}", f"unknown key (expected one of {_WORKSPACE_KEYS})")
     name = _opt_str(ws, "name", "workspace.name", fail) or "earful"
-    allow_private = ws.get("allow_private_urls", False)
-    if not isinstance(allow_private, bool):
-        raise fail("workspace.allow_private_urls", "must be true or false")
+    allow_private, accurate_labels = (
+        ws.get(key, False) for key in ("allow_private_urls", "accurate_labels")
+    )
+    for key, value in (("allow_private_urls", allow_private), ("accurate_labels", accurate_labels)):
+        if not isinstance(value, bool):
+            raise fail(f"workspace.{key}", "must be true or false")
 
     products = []
     raw_products = data.get("products", [])
@@ -166,11 +175,15 @@ def parse_config(data: Mapping[str, Any], path: str | None = None) -> Config:
         watches=tuple(watches),
         sources=sources,
         allow_private_urls=allow_private,
+        accurate_labels=accurate_labels,
         path=path,
         outputs=parse_outputs(data.get("outputs", {}), fail),
         channels=parse_channels(data.get("channels", []), fail),
         trackers=parse_trackers(data.get("trackers", {}), fail),
     )
+
+
+_WORKSPACE_KEYS = ("name", "allow_private_urls", "accurate_labels")
 
 
 def _table(data: Mapping[str, Any], key: str, fail: Any) -> Mapping[str, Any]:

@@ -40,14 +40,22 @@ def label_store(
     store: SQLiteStore,
     config: Config,
     *,
-    accurate: bool = False,
+    accurate: bool | None = None,
     everything: bool = False,
     batch: int = 2000,
     progress: Callable[[int, int], None] | None = None,
 ) -> LabelRun:
-    """Label the posts that need it; ``everything`` relabels every post."""
+    """Label the posts that need it; ``everything`` relabels every post.
+
+    ``accurate``: the fine-tuned encoder (extra ``accurate``); ``None`` takes the workspace's
+    ``[workspace] accurate_labels``. Posts labelled by the other path count as needing labels,
+    and their labels are replaced (a post holds one labeller's labels)."""
     from earful.labels import LABELLER_NAME, LABELLER_VERSION
 
+    if accurate is None:
+        accurate = config.accurate_labels
+    if accurate:
+        _require_accurate(config)
     labeller = LABELLER_NAME + ("+accurate" if accurate else "")
     version = LABELLER_VERSION
     total = store.count_posts() if everything else store.count_pending_labels(labeller, version)
@@ -69,6 +77,22 @@ def label_store(
         if progress is not None:
             progress(done, total)
     return LabelRun(done, time.perf_counter() - started, labeller, version)
+
+
+def _require_accurate(config: Config) -> None:
+    from earful.errors import ConfigError
+
+    try:
+        from earful.labels.accurate import available
+
+        ok = available()
+    except ImportError:
+        ok = False
+    if not ok:
+        hint = "the accurate labeller needs the extra: pip install 'earful[accurate]'"
+        if config.accurate_labels:
+            raise ConfigError("workspace.accurate_labels", hint, config.path)
+        raise InputError(hint)
 
 
 def _spec(product: Product) -> Any:

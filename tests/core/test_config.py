@@ -49,15 +49,23 @@ def test_good_config(tmp_path: Path) -> None:
     [
         ("[[products]]\naliases = ['a']\n", "products[0].name", "required"),
         ("[[products]]\nname = 'A'\nalias = ['a']\n", "products[0].alias", "unknown key"),
-        ("[[products]]\nname = 'A'\naliases = 'x'\n[[products]]\nname = 'a'\n", "products",
-         "duplicate"),
+        (
+            "[[products]]\nname = 'A'\naliases = 'x'\n[[products]]\nname = 'a'\n",
+            "products",
+            "duplicate",
+        ),
         ("[[watches]]\nname = 'w'\nquery = '(unbalanced'\n", "watches[0].query", "column"),
-        ("[[watches]]\nname = 'w'\nquery = 'a'\nsources = ['myspace']\n", "watches[0].sources",
-         "unknown source"),
+        (
+            "[[watches]]\nname = 'w'\nquery = 'a'\nsources = ['myspace']\n",
+            "watches[0].sources",
+            "unknown source",
+        ),
         ("[sources.x]\nbase_url = 'ftp://nope'\n", "sources.x.base_url", "http(s) URL"),
         ("[sources.x]\ntoken = 'abc123'\n", "sources.x.token", "secrets are not kept"),
         ("[sources.x]\ntoken_env = 'lower case'\n", "sources.x.token_env", "environment variable"),
         ("[workspace]\nallow_private_urls = 'yes'\n", "workspace.allow_private_urls", "true or"),
+        ("[workspace]\naccurate_labels = 1\n", "workspace.accurate_labels", "true or"),
+        ("[workspace]\naccurate_label = true\n", "workspace.accurate_label", "unknown key"),
         ("[nonsense]\n", "nonsense", "unknown section"),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -94,3 +95,69 @@ def test_cli_label_workspace_and_correct(ws: Workspace) -> None:
     assert '"by": "user"' in result.output
     bad = runner.invoke(app, ["correct", "x:404", "sentiment=positive", "-w", root])
     assert bad.exit_code == 1 and "no post" in bad.output
+
+
+def test_a_post_keeps_one_labellers_labels(ws: Workspace) -> None:
+    """Labelling with another labeller (the accurate path, then the fast one after a sync)
+    replaces the post's model labels; it never leaves two sentiments side by side."""
+    store = ws.store()
+    rowid = store.post_rowid("x", "1") or 0
+    rev = 1
+    store.write_labels(
+        "earful-labels+accurate", "9.9", [(rowid, rev, [("sentiment", "positive", 0.9)])]
+    )
+    store.write_labels("earful-labels", "9.9", [(rowid, rev, [("sentiment", "negative", 0.6)])])
+    assert store.labels_of([rowid])[rowid]["sentiment"] == [("negative", 0.6, "earful-labels")]
+
+
+def _fake_accurate(monkeypatch: pytest.MonkeyPatch, installed: bool) -> list[bool]:
+    """The accurate path needs torch; record which path labelling asked for instead."""
+    import earful.labelling as labelling
+    from earful.labels import accurate
+
+    calls: list[bool] = []
+    real = labelling._label_rows
+
+    def rows(posts: Any, specs: Any, acc: bool) -> Any:
+        calls.append(acc)
+        return real(posts, specs, False)
+
+    monkeypatch.setattr(accurate, "available", lambda: installed)
+    monkeypatch.setattr(labelling, "_label_rows", rows)
+    return calls
+
+
+def test_workspace_setting_picks_the_accurate_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = Workspace.init(tmp_path / "ws", config_text="[workspace]\naccurate_labels = true\n")
+    ws.store().upsert_posts([make_post(id="1", text="Acme Pulse keeps crashing, terrible")])
+    calls = _fake_accurate(monkeypatch, installed=True)
+    run = label_store(ws.store(), ws.config)
+    assert (run.labeller, run.labelled, calls) == ("earful-labels+accurate", 1, [True])
+    assert label_store(ws.store(), ws.config).labelled == 0
+    # an explicit fast run relabels the post (another labeller) and replaces its labels
+    fast = label_store(ws.store(), ws.config, accurate=False)
+    assert (fast.labeller, fast.labelled, calls[-1]) == ("earful-labels", 1, False)
+    rowid = ws.store().post_rowid("x", "1") or 0
+    by = {who for values in ws.store().labels_of([rowid])[rowid].values() for _v, _s, who in values}
+    assert by == {"earful-labels"}
+
+
+def test_accurate_setting_without_the_extra_names_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from earful.errors import ConfigError
+
+    ws = Workspace.init(tmp_path / "ws", config_text="[workspace]\naccurate_labels = true\n")
+    ws.store().upsert_posts([make_post(id="1", text="hello")])
+    calls = _fake_accurate(monkeypatch, installed=False)
+    with pytest.raises(ConfigError, match=r"workspace.accurate_labels.*earful\[accurate\]"):
+        label_store(ws.store(), ws.config)
+    assert calls == []
+    assert label_store(ws.store(), ws.config, accurate=False).labelled == 1
+    root = str(ws.root)
+    ws.close()
+    result = CliRunner().invoke(app, ["label", "-w", root, "--all"])
+    assert result.exit_code != 0 and "accurate_labels" in result.output
+    assert CliRunner().invoke(app, ["label", "-w", root, "--fast"]).exit_code == 0

@@ -86,9 +86,11 @@ def import_(
 
 
 def label_workspace(
-    ws: Workspace, *, accurate: bool = False, everything: bool = False, quiet: bool = False
+    ws: Workspace, *, accurate: bool | None = None, everything: bool = False, quiet: bool = False
 ) -> None:
-    """Label what needs labels in ``ws``, with a progress bar; prints a one-line summary."""
+    """Label what needs labels in ``ws``, with a progress bar; prints a one-line summary.
+
+    ``accurate`` None: the workspace's ``accurate_labels`` setting."""
     from earful.cli.progress import progress_bar
     from earful.labelling import label_store
 

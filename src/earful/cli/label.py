@@ -41,8 +41,13 @@ def label(
         str | None, typer.Option("--competitors", help="Comma-separated.")
     ] = None,
     accurate: Annotated[
-        bool, typer.Option("--accurate", help="Use the fine-tuned encoder (extra 'accurate').")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--accurate/--fast",
+            help="Fine-tuned encoder (extra 'accurate') or fast path; default: fast, or the"
+            " workspace's accurate_labels setting.",
+        ),
+    ] = None,
     jobs: Annotated[int, typer.Option("--jobs", help="Worker processes (0 = auto).")] = 0,
     everything: Annotated[
         bool, typer.Option("--all", help="Workspace mode: relabel every stored post.")
@@ -72,6 +77,7 @@ def label(
     from earful.labels.jsonl import label_file
 
     spec = ProductSpec(product, _split(aliases), about, _split(competitors)) if product else None
+    accurate = bool(accurate)
     if accurate:
         try:
             from earful.labels.accurate import available

@@ -86,17 +86,18 @@ def write_labels(
     version: str,
     labelled: Iterable[tuple[int, int, Sequence[tuple[str, str, float]]]],
 ) -> int:
-    """Replace the labels of each ``(rowid, rev, rows)`` and record the labelling state."""
+    """Replace the labels of each ``(rowid, rev, rows)`` and record the labelling state.
+
+    A post's model labels are one labeller's: those of another labeller (the accurate path
+    before the fast one, or an older name) are removed too, as ``label_state`` keeps one
+    labeller per post; two sentiments side by side would both count."""
     now = datetime.now(UTC).isoformat()
     state = []
     label_rows = []
     for rowid, rev, rows in labelled:
         state.append((rowid, labeller, version, rev, now))
         label_rows += [(rowid, f, v, s, labeller, version, now) for f, v, s in rows]
-    conn.executemany(
-        "DELETE FROM labels WHERE post_rowid = ? AND labeller = ?",
-        [(s[0], labeller) for s in state],
-    )
+    conn.executemany("DELETE FROM labels WHERE post_rowid = ?", [(s[0],) for s in state])
     conn.executemany(
         "INSERT OR REPLACE INTO labels (post_rowid, field, value, score, labeller, version,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
