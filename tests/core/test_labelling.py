@@ -127,11 +127,17 @@ def _fake_accurate(monkeypatch: pytest.MonkeyPatch, installed: bool) -> list[boo
     return calls
 
 
-def test_workspace_setting_picks_the_accurate_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def accurate_ws(tmp_path: Path) -> Workspace:
     ws = Workspace.init(tmp_path / "ws", config_text="[workspace]\naccurate_labels = true\n")
     ws.store().upsert_posts([make_post(id="1", text="Acme Pulse keeps crashing, terrible")])
+    return ws
+
+
+def test_workspace_setting_picks_the_accurate_path(
+    accurate_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = accurate_ws
     calls = _fake_accurate(monkeypatch, installed=True)
     run = label_store(ws.store(), ws.config)
     assert (run.labeller, run.labelled, calls) == ("earful-labels+accurate", 1, [True])
@@ -145,12 +151,11 @@ def test_workspace_setting_picks_the_accurate_path(
 
 
 def test_accurate_setting_without_the_extra_names_the_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    accurate_ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from earful.errors import ConfigError
 
-    ws = Workspace.init(tmp_path / "ws", config_text="[workspace]\naccurate_labels = true\n")
-    ws.store().upsert_posts([make_post(id="1", text="hello")])
+    ws = accurate_ws
     calls = _fake_accurate(monkeypatch, installed=False)
     with pytest.raises(ConfigError, match=r"workspace.accurate_labels.*earful\[accurate\]"):
         label_store(ws.store(), ws.config)
