@@ -59,7 +59,7 @@ def label_store(
     labeller = LABELLER_NAME + ("+accurate" if accurate else "")
     version = LABELLER_VERSION
     total = store.count_posts() if everything else store.count_pending_labels(labeller, version)
-    specs = [_spec(p) for p in config.products]
+    specs = product_specs(store, config)
     started = time.perf_counter()
     done = 0
     after = -1
@@ -95,7 +95,21 @@ def _require_accurate(config: Config) -> None:
         raise InputError(hint)
 
 
-def _spec(product: Product) -> Any:
+def relevance_field(product: Product) -> str:
+    return f"relevant:{product.name.strip().lower()}"
+
+
+def product_specs(store: SQLiteStore, config: Config) -> list[Any]:
+    """Each configured product for the relevance labeller, with the user's relevance
+    corrections as examples (a few flip look-alike posts, with no retraining)."""
+    examples: dict[str, list[tuple[str, bool]]] = {}
+    for text, field, value in store.corrections_with_text():
+        if field.startswith("relevant:"):
+            examples.setdefault(field, []).append((text, value == "true"))
+    return [_spec(p, examples.get(relevance_field(p), ())) for p in config.products]
+
+
+def _spec(product: Product, examples: Sequence[tuple[str, bool]] = ()) -> Any:
     from earful.labels import ProductSpec
 
     return ProductSpec(
@@ -103,7 +117,33 @@ def _spec(product: Product) -> Any:
         aliases=tuple(product.aliases),
         about=product.description,
         competitors=tuple(product.competitors),
+        examples=tuple(examples),
     )
+
+
+def refresh_relevance(store: SQLiteStore, config: Config, field: str) -> int:
+    """Re-score ``field`` (``relevant:<product>``) on every post labelled for it, after its
+    corrections changed; returns how many posts changed. Posts labelled later use the same
+    examples (:func:`product_specs`)."""
+    from earful.labels.relevance import relevance
+
+    spec = next(
+        (
+            s
+            for p, s in zip(config.products, product_specs(store, config), strict=True)
+            if relevance_field(p) == field
+        ),
+        None,
+    )
+    if spec is None:
+        return 0
+    changed = []
+    for rowid, text, old in store.label_rows_with_text(field):
+        ok, score = relevance(text, spec)
+        if ("true" if ok else "false") != old:
+            changed.append((rowid, "true" if ok else "false", score))
+    store.replace_label_values(field, changed)
+    return len(changed)
 
 
 def _age_days(joined_at: str | None, now: datetime) -> float | None:
@@ -207,7 +247,9 @@ def _check(values: list[str], allowed: Sequence[str], field: str, single: bool =
 def correct(
     store: SQLiteStore, config: Config, ref: str, assignments: Sequence[str]
 ) -> tuple[Post, dict[str, list[str]]]:
-    """Record corrections like ``sentiment=positive`` on the post ``ref``; all or nothing."""
+    """Record corrections like ``sentiment=positive`` on the post ``ref``; all or nothing.
+
+    A relevance correction also re-scores that product's relevance on the other posts."""
     rowid, post = store.resolve_post(ref)
     parsed = dict(parse_assignment(a, config) for a in assignments)
     if not parsed:
@@ -215,6 +257,9 @@ def correct(
     with store.transaction():
         for field, values in parsed.items():
             store.set_correction(rowid, field, values)
+    for field in parsed:
+        if field.startswith("relevant:"):
+            refresh_relevance(store, config, field)
     return post, parsed
 
 

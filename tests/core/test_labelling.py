@@ -166,3 +166,47 @@ def test_accurate_setting_without_the_extra_names_the_key(
     result = CliRunner().invoke(app, ["label", "-w", root, "--all"])
     assert result.exit_code != 0 and "accurate_labels" in result.output
     assert CliRunner().invoke(app, ["label", "-w", root, "--fast"]).exit_code == 0
+
+
+APPLE = """
+[[products]]
+name = "Apple"
+description = "iPhone and Mac maker"
+competitors = ["Samsung"]
+"""
+FRUIT = [
+    "Made an Apple crumble with fresh Apple slices from the farm market today",
+    "Best Apple crumble recipe: fresh Apple slices, cinnamon and oats from the farm market",
+]
+LAPTOP = [
+    "The new Apple laptop battery lasts forever, great job",
+    "Loving my new Apple laptop, the battery is great",
+]
+
+
+def _relevant(ws: Workspace, post_id: str) -> list[tuple[str, Any, str]]:
+    rowid = ws.store().post_rowid("x", post_id) or 0
+    return ws.store().labels_of([rowid])[rowid]["relevant:apple"]
+
+
+def test_relevance_corrections_teach_look_alike_posts(tmp_path: Path) -> None:
+    from earful.web.data import correct as web_correct
+
+    ws = Workspace.init(tmp_path / "ws", config_text=APPLE)
+    texts = [FRUIT[0], LAPTOP[0], FRUIT[1], LAPTOP[1]]
+    ws.store().upsert_posts([make_post(id=str(i), text=t) for i, t in enumerate(texts)])
+    label_store(ws.store(), ws.config)
+    assert {_relevant(ws, i)[0][0] for i in "0123"} == {"true"}  # the rules alone: all "Apple"
+    correct(ws.store(), ws.config, "x:0", ["relevant=false"])
+    correct(ws.store(), ws.config, "x:1", ["relevant=true"])
+    assert _relevant(ws, "0") == [("false", None, "user")]
+    assert _relevant(ws, "2")[0][::2] == ("false", "earful-labels")  # re-scored at once
+    assert _relevant(ws, "3")[0][::2] == ("true", "earful-labels")
+    # posts labelled later learn from the same corrections
+    ws.store().upsert_posts([make_post(id="4", text=FRUIT[1] + " and honey")])
+    label_store(ws.store(), ws.config)
+    assert _relevant(ws, "4")[0][0] == "false"
+    # taking a correction back (the dashboard's way) re-scores again: one kind of example is
+    # not enough to judge by, so the rules decide
+    web_correct(ws.store(), ws.config, ws.store().post_rowid("x", "1") or 0, "relevant:apple", [])
+    assert _relevant(ws, "2")[0][0] == "true"

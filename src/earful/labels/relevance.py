@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from itertools import pairwise
 
 from earful.labels.types import ProductSpec
@@ -193,7 +193,8 @@ def _bag(text: str) -> frozenset[str]:
     return frozenset(w + [a + " " + b for a, b in pairwise(w)])
 
 
-@cache
+# bounded: every relevance correction makes a new spec (its examples) in a long-running server
+@lru_cache(maxsize=64)
 def _compile(spec: ProductSpec) -> _Compiled:
     names = [spec.name.strip(), *[a.strip() for a in spec.aliases]]
     alt = _alt(names)

@@ -150,3 +150,25 @@ def corrections_with_text(conn: sqlite3.Connection) -> list[tuple[str, str, str]
         " ON p.rowid = c.post_rowid ORDER BY c.created_at, c.post_rowid, c.field, c.value"
     )
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def label_rows_with_text(conn: sqlite3.Connection, field: str) -> list[tuple[int, str, str]]:
+    """``(post rowid, post text, model value)`` of every model label row of ``field``."""
+    rows = conn.execute(
+        "SELECT l.post_rowid, p.text, l.value FROM labels AS l JOIN posts AS p"
+        " ON p.rowid = l.post_rowid WHERE l.field = ? ORDER BY l.post_rowid",
+        (field,),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def replace_label_values(
+    conn: sqlite3.Connection, field: str, changed: Iterable[tuple[int, str, float]]
+) -> None:
+    """Set the model's value and score of ``field`` on posts that hold one row of it; the row
+    keeps its labeller and version."""
+    for rowid, value, score in changed:
+        conn.execute(
+            "UPDATE labels SET value = ?, score = ? WHERE post_rowid = ? AND field = ?",
+            (value, score, rowid, field),
+        )

@@ -275,6 +275,19 @@ class SQLiteStore:
 
         return corrections_with_text(self.conn)
 
+    def label_rows_with_text(self, field: str) -> list[tuple[int, str, str]]:
+        """``(rowid, text, model value)`` of each post with a model label of ``field``."""
+        from earful.store.labels import label_rows_with_text
+
+        return label_rows_with_text(self.conn, field)
+
+    def replace_label_values(self, field: str, changed: Sequence[tuple[int, str, float]]) -> None:
+        """New model value and score of ``field`` on these posts (one transaction)."""
+        from earful.store.labels import replace_label_values
+
+        with self.transaction() as conn:
+            replace_label_values(conn, field, changed)
+
     def resolve_post(self, ref: str) -> tuple[int, Post]:
         """A post from ``SOURCE:ID`` or a native id that is unique across sources."""
         from earful.errors import InputError

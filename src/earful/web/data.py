@@ -45,6 +45,7 @@ def correct(store: SQLiteStore, config: Any, rowid: int, field: str, values: Seq
     """
     if not values:
         store.clear_correction(rowid, field)
+        _refresh_relevance(store, config, field)
         return
     try:
         from earful.labelling import parse_assignment
@@ -53,6 +54,15 @@ def correct(store: SQLiteStore, config: Any, rowid: int, field: str, values: Seq
     except ImportError:  # the label models are not installed in this build
         name, checked = field, _plain_values(field, values)
     store.set_correction(rowid, name, checked)
+    _refresh_relevance(store, config, name)
+
+
+def _refresh_relevance(store: SQLiteStore, config: Any, field: str) -> None:
+    """A relevance correction re-scores the product's look-alike posts at once."""
+    if field.startswith("relevant:"):
+        from earful.labelling import refresh_relevance
+
+        refresh_relevance(store, config, field)
 
 
 def _plain_values(field: str, values: Sequence[str]) -> list[str]:
