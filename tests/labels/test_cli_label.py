@@ -103,10 +103,12 @@ def test_label_bad_stdin_line_writes_nothing_and_names_it() -> None:
 def test_label_reads_the_source_field() -> None:
     text = "Tune in tomorrow at 8pm ET for the final, all the details here http://t.co/AbC123"
     lines = [
-        json.dumps({"id": "a", "text": text}),
+        json.dumps({"id": "a", "text": text, "source": "youtube"}),
         json.dumps({"id": "b", "text": text, "source": "x"}),
+        # no source, but a t.co link: a tweet (worded apart: three equal texts are repeated text)
+        json.dumps({"id": "c", "text": text.replace("tomorrow", "tonight")}),
     ]
     res = runner.invoke(app, ["label", "-i", "-", "-o", "-"], input="\n".join(lines) + "\n")
     assert res.exit_code == 0, res.output
     rows = [json.loads(x) for x in res.stdout.splitlines()]
-    assert [r["spam"] for r in rows] == [True, False]
+    assert [r["spam"] for r in rows] == [True, False, False]

@@ -59,15 +59,18 @@ def test_a_shared_link_is_spam_only_with_a_reason_on_timelines() -> None:
     items = [LabelInput("1", share), LabelInput("2", promo), LabelInput("3", scam)]
     on_x = [LabelInput(i.id, i.text, source="x") for i in items]
     on_youtube = [LabelInput(i.id, i.text, source="youtube") for i in items]
-    unknown = label_batch(items)
-    assert unknown[0].spam and unknown[0].spam_reasons == ("promotion",)  # the comment domain
-    assert [r.spam for r in label_batch(on_youtube)] == [True, True, True]
+    youtube = label_batch(on_youtube)
+    assert [r.spam for r in youtube] == [True, True, True]
+    assert youtube[0].spam_reasons == ("promotion",)  # the comment domain: the head decides
     x = label_batch(on_x)
+    # no source, but X wraps every link in t.co: judged as the tweets they are
+    unknown = label_batch(items)
+    assert [(r.spam, r.spam_reasons) for r in unknown] == [(r.spam, r.spam_reasons) for r in x]
     assert not x[0].spam and x[0].spam_reasons == ()
     # self-promotion on one's own timeline is not spam; selling and scams are
     assert not x[1].spam and x[1].spam_reasons == ()
     assert x[2].spam and "promotion" in x[2].spam_reasons
-    assert x[0].spam_score == unknown[0].spam_score  # the score is the head's, either way
+    assert x[0].spam_score == youtube[0].spam_score  # the score is the head's, either way
 
 
 @pytest.mark.parametrize(
@@ -206,3 +209,19 @@ def test_offsite_link_makes_a_comment_spam_whatever_the_head_says() -> None:
     )
     assert comment.spam and "offsite_link" in comment.spam_reasons
     assert not tweet.spam and tweet.spam_reasons == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("read this https://t.co/AbC123", "x"),
+        ("read this t.co/AbC123", "x"),
+        ("read this https://example.org/t.co/x", None),
+        ("about.co/ path", None),
+        ("no link at all", None),
+    ],
+)
+def test_implied_source(text: str, source: str | None) -> None:
+    from earful.labels.rules import implied_source
+
+    assert implied_source(text) == source

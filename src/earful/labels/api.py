@@ -64,8 +64,9 @@ def label_batch(
         complaint = p_comp >= th_comp
         structure = rules.question_structure(text)
         question = p_q >= th_q or (structure >= 1.0 and p_q >= 0.5 * th_q)
-        reasons = rules.spam_evidence(text, it.author, dup[i], cues[i], it.source)
-        spam = rules.spam_decision(p_spam, th_spam, reasons, it.source)
+        source = it.source or rules.implied_source(text)
+        reasons = rules.spam_evidence(text, it.author, dup[i], cues[i], source)
+        spam = rules.spam_decision(p_spam, th_spam, reasons, source)
         if spam and not reasons:
             reasons.append("promotion")
         if not spam:

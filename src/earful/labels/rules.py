@@ -163,6 +163,15 @@ def offsite_link(text: str, n_links: int | None = None) -> bool:
     return False
 
 
+def implied_source(text: str) -> str | None:
+    """``x`` for a post of unknown source that carries a ``t.co`` link (X wraps every link in
+    one, so only a tweet has it), else None: it is then judged as a timeline post."""
+    return "x" if "t.co/" in text and _TCO.search(text) else None
+
+
+_TCO = re.compile(r"(?:https?://|(?<![\w./-]))t\.co/\w", re.IGNORECASE)
+
+
 # reasons that make a post spam whatever the head says
 HARD_SPAM_REASONS = frozenset({"link_farm", "bot_like_author", "repeated_text", "offsite_link"})
 
