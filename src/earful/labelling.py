@@ -125,7 +125,7 @@ def refresh_relevance(store: SQLiteStore, config: Config, field: str) -> int:
     """Re-score ``field`` (``relevant:<product>``) on every post labelled for it, after its
     corrections changed; returns how many posts changed. Posts labelled later use the same
     examples (:func:`product_specs`)."""
-    from earful.labels.relevance import relevance
+    from earful.labels.relevance import relevance_batch
 
     spec = next(
         (
@@ -137,11 +137,14 @@ def refresh_relevance(store: SQLiteStore, config: Config, field: str) -> int:
     )
     if spec is None:
         return 0
+    rows = store.label_rows_with_text(field)
     changed = []
-    for rowid, text, old in store.label_rows_with_text(field):
-        ok, score = relevance(text, spec)
-        if ("true" if ok else "false") != old:
-            changed.append((rowid, "true" if ok else "false", score))
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        scored = relevance_batch([text for _r, text, _v in chunk], spec)
+        for (rowid, _text, old), (ok, score) in zip(chunk, scored, strict=True):
+            if ("true" if ok else "false") != old:
+                changed.append((rowid, "true" if ok else "false", score))
     store.replace_label_values(field, changed)
     return len(changed)
 

@@ -189,3 +189,47 @@ def test_empty_and_order() -> None:
 def test_deterministic() -> None:
     items = [LabelInput("a", "The update is fine I guess"), LabelInput("b", "meh")]
     assert label_batch(items) == label_batch(items)
+
+
+def test_relevance_batch_vote_matches_set_jaccard() -> None:
+    """The examples' vote, computed for a batch as one sparse product, is the plain
+    max-Jaccard difference over word uni+bigrams, text by text."""
+    import math
+    from itertools import pairwise
+
+    from earful.labels.relevance import _compile, _rule_logit, relevance, relevance_batch
+
+    def bag(t: str) -> frozenset[str]:
+        import re
+
+        w = re.findall(r"[a-z0-9][a-z0-9+#.'-]*[a-z0-9+#]|[a-z0-9]", t.lower())
+        return frozenset(w + [a + " " + b for a, b in pairwise(w)])
+
+    def jac(a: frozenset[str], b: frozenset[str]) -> float:
+        return len(a & b) / max(len(a | b), 1)
+
+    pos = ["The new Apple laptop battery lasts forever", "Apple stock is up after the iPhone event"]
+    neg = ["Apple crumble with fresh Apple slices", "an Apple a day keeps the doctor away"]
+    spec = ProductSpec(
+        "Apple",
+        about="iPhone maker",
+        examples=tuple((t, True) for t in pos) + tuple((t, False) for t in neg),
+    )
+    texts = [
+        "Apple laptop battery died today",
+        "baked an Apple crumble, fresh slices",
+        "Apple",
+        "no mention here",
+        "APPLE iPhone event: the stock is up",
+    ]
+    batch = relevance_batch(texts, spec)
+    for text, (ok, score) in zip(texts, batch, strict=True):
+        assert relevance(text, spec) == (ok, score)
+        logit = _rule_logit(text, _compile(spec))
+        if logit is None:
+            assert (ok, score) == (False, 0.0)
+            continue
+        b = bag(text)
+        vote = max(jac(b, bag(p)) for p in pos) - max(jac(b, bag(n)) for n in neg)
+        expected = 1 / (1 + math.exp(-(logit + 12.0 * vote)))
+        assert math.isclose(score, expected, rel_tol=1e-5)

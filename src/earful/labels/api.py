@@ -22,7 +22,7 @@ def label_batch(
     """Label ``items`` (order kept). ``accurate`` needs the ``accurate`` extra installed."""
     from earful.labels.lang import detect_batch
     from earful.labels.model import fast_model
-    from earful.labels.relevance import relevance
+    from earful.labels.relevance import relevance_batch
 
     if not items:
         return []
@@ -42,6 +42,7 @@ def label_batch(
         b.update({h: v.tolist() for h, v in fine.items()})
         th = {**th, **fine_th}
     dup = rules.duplicate_counts(texts)
+    rels = relevance_batch(texts, product) if product is not None else None
     langs = detect_batch(texts)
     # one conversion per column instead of a numpy scalar per post and field (same floats)
     best = adjusted.argmax(axis=1)
@@ -91,8 +92,8 @@ def label_batch(
             feedback.append("question")
         rel: bool | None = None
         rel_score: float | None = None
-        if product is not None:
-            rel, rel_score = relevance(text, product)
+        if rels is not None:
+            rel, rel_score = rels[i]
         out.append(
             LabelResult(
                 id=it.id,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 from earful.labels.types import ProductSpec
 
@@ -176,8 +177,12 @@ class _Compiled:
     exact_case: re.Pattern[str] | None
     context: frozenset[str]
     competitors: re.Pattern[str] | None
-    positives: tuple[frozenset[str], ...]
-    negatives: tuple[frozenset[str], ...]
+    # the examples as a binary example x token matrix over their own tokens (built once per
+    # spec, only when both kinds exist), so a batch's Jaccard similarities are one product
+    vocab: dict[str, int]
+    examples: Any  # scipy CSR (n_examples, len(vocab)) or None
+    sizes: Any  # numpy (n_examples,) token counts
+    positive: Any  # numpy bool (n_examples,)
 
 
 def _words(text: str) -> list[str]:
@@ -212,11 +217,41 @@ def _compile(spec: ProductSpec) -> _Compiled:
     )
     pos = tuple(_bag(t) for t, ok in spec.examples if ok)
     neg = tuple(_bag(t) for t, ok in spec.examples if not ok)
-    return _Compiled(mention, tagged, exact, context, comp, pos, neg)
+    vocab: dict[str, int] = {}
+    matrix = sizes = positive = None
+    if pos and neg:
+        import numpy as np
+        from scipy import sparse
+
+        bags = pos + neg
+        cols = [vocab.setdefault(w, len(vocab)) for b in bags for w in b]
+        rows = np.repeat(np.arange(len(bags)), [len(b) for b in bags])
+        matrix = sparse.csr_matrix(
+            (np.ones(len(cols), np.float32), (rows, cols)), shape=(len(bags), len(vocab))
+        )
+        sizes = np.asarray([len(b) for b in bags], np.float32)
+        positive = np.arange(len(bags)) < len(pos)
+    return _Compiled(mention, tagged, exact, context, comp, vocab, matrix, sizes, positive)
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / max(len(a | b), 1)
+def _nearest_vote(c: _Compiled, texts: Sequence[str]) -> list[float]:
+    """Per text: max Jaccard similarity (word uni+bigrams) to a relevant example minus the max
+    to an irrelevant one, for all texts at once."""
+    import numpy as np
+    from scipy import sparse
+
+    bags = [_bag(t) for t in texts]
+    ids = [[c.vocab[w] for w in b if w in c.vocab] for b in bags]
+    rows = np.repeat(np.arange(len(bags)), [len(x) for x in ids])
+    cols = [j for x in ids for j in x]
+    x = sparse.csr_matrix(
+        (np.ones(len(cols), np.float32), (rows, cols)), shape=(len(bags), len(c.vocab))
+    )
+    inter = np.asarray((x @ c.examples.T).todense(), dtype=np.float32)
+    own = np.asarray([len(b) for b in bags], np.float32)[:, None]
+    sim = inter / np.maximum(own + c.sizes[None, :] - inter, 1.0)
+    vote = sim[:, c.positive].max(axis=1) - sim[:, ~c.positive].max(axis=1)
+    return [float(v) for v in vote]
 
 
 def _sentence_start(text: str, pos: int) -> bool:
@@ -231,10 +266,33 @@ def mentions(text: str, spec: ProductSpec) -> bool:
 
 def relevance(text: str, spec: ProductSpec) -> tuple[bool, float]:
     """(relevant, probability-like score). Posts that never mention the product are not relevant."""
+    return relevance_batch([text], spec)[0]
+
+
+def relevance_batch(texts: Sequence[str], spec: ProductSpec) -> list[tuple[bool, float]]:
+    """:func:`relevance` of each text; the examples' vote is computed for the batch at once."""
     c = _compile(spec)
+    logits = [_rule_logit(t, c) for t in texts]
+    if c.examples is not None:
+        todo = [i for i, v in enumerate(logits) if v is not None]
+        if todo:
+            for i, vote in zip(todo, _nearest_vote(c, [texts[i] for i in todo]), strict=True):
+                logits[i] = (logits[i] or 0.0) + 12.0 * vote
+    out: list[tuple[bool, float]] = []
+    for logit in logits:
+        if logit is None:
+            out.append((False, 0.0))
+        else:
+            score = 1.0 / (1.0 + math.exp(-logit))
+            out.append((score >= 0.5, score))
+    return out
+
+
+def _rule_logit(text: str, c: _Compiled) -> float | None:
+    """The scoring rule's logit, or None when the text never mentions the product."""
     tagged = c.tagged.search(text) is not None
     if not tagged and c.mention.search(text) is None:
-        return False, 0.0
+        return None
     words = set(_words(text))
     logit = -0.75
     if tagged:
@@ -250,10 +308,4 @@ def relevance(text: str, spec: ProductSpec) -> tuple[bool, float]:
     logit += 0.75 * min(len(words & TECH_CONTEXT), 3)
     if c.competitors is not None and c.competitors.search(text):
         logit += 1.25
-    if c.positives and c.negatives:
-        bag = _bag(text)
-        sp = max(_jaccard(bag, p) for p in c.positives)
-        sn = max(_jaccard(bag, n) for n in c.negatives)
-        logit += 12.0 * (sp - sn)
-    score = 1.0 / (1.0 + math.exp(-logit))
-    return score >= 0.5, score
+    return logit
