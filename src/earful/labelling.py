@@ -79,16 +79,20 @@ def label_store(
     return LabelRun(done, time.perf_counter() - started, labeller, version)
 
 
-def _require_accurate(config: Config) -> None:
-    from earful.errors import ConfigError
-
+def accurate_installed() -> bool:
+    """Whether the accurate path can run here (the extra and its artifact are installed)."""
     try:
         from earful.labels.accurate import available
 
-        ok = available()
+        return available()
     except ImportError:
-        ok = False
-    if not ok:
+        return False
+
+
+def _require_accurate(config: Config) -> None:
+    from earful.errors import ConfigError
+
+    if not accurate_installed():
         hint = "the accurate labeller needs the extra: pip install 'earful[accurate]'"
         if config.accurate_labels:
             raise ConfigError("workspace.accurate_labels", hint, config.path)

@@ -79,13 +79,9 @@ def label(
     spec = ProductSpec(product, _split(aliases), about, _split(competitors)) if product else None
     accurate = bool(accurate)
     if accurate:
-        try:
-            from earful.labels.accurate import available
+        from earful.labelling import accurate_installed
 
-            ok = available()
-        except ImportError:
-            ok = False
-        if not ok:
+        if not accurate_installed():
             raise fail("--accurate needs the extra: pip install 'earful[accurate]'")
     n_jobs = jobs if jobs > 0 else min(2, os.cpu_count() or 1)
     to_stdout = str(output_path) == "-"
