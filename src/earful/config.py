@@ -41,6 +41,12 @@ class Product:
         """The product's name followed by its aliases."""
         return (self.name, *self.aliases)
 
+    @property
+    def relevance_field(self) -> str:
+        """The label field of this product's relevance (``relevant:<name, lower case>``, as the
+        labeller writes it: ``ProductSpec.key``)."""
+        return f"relevant:{self.name.strip().lower()}"
+
 
 @dataclass(frozen=True, slots=True)
 class Watch:

@@ -99,10 +99,6 @@ def _require_accurate(config: Config) -> None:
         raise InputError(hint)
 
 
-def relevance_field(product: Product) -> str:
-    return f"relevant:{product.name.strip().lower()}"
-
-
 def product_specs(store: SQLiteStore, config: Config) -> list[Any]:
     """Each configured product for the relevance labeller, with the user's relevance
     corrections as examples (a few flip look-alike posts, with no retraining)."""
@@ -110,7 +106,7 @@ def product_specs(store: SQLiteStore, config: Config) -> list[Any]:
     for text, field, value in store.corrections_with_text():
         if field.startswith("relevant:"):
             examples.setdefault(field, []).append((text, value == "true"))
-    return [_spec(p, examples.get(relevance_field(p), ())) for p in config.products]
+    return [_spec(p, examples.get(p.relevance_field, ())) for p in config.products]
 
 
 def _spec(product: Product, examples: Sequence[tuple[str, bool]] = ()) -> Any:
@@ -135,7 +131,7 @@ def refresh_relevance(store: SQLiteStore, config: Config, field: str) -> int:
         (
             s
             for p, s in zip(config.products, product_specs(store, config), strict=True)
-            if relevance_field(p) == field
+            if p.relevance_field == field
         ),
         None,
     )
@@ -222,12 +218,13 @@ def parse_assignment(item: str, config: Config) -> tuple[str, list[str]]:
         _check(values, FEEDBACK_TYPES, field)
     elif field in BOOL_FIELDS or field.startswith("relevant"):
         if field == "relevant" and len(config.products) == 1:
-            field = f"relevant:{config.products[0].name.strip().lower()}"
+            field = config.products[0].relevance_field
         if field.startswith("relevant:"):
             name = field.partition(":")[2]
-            if config.product(name) is None:
+            product = config.product(name)
+            if product is None:
                 raise InputError(f"no product named {name!r} in earful.toml", field=field)
-            field = f"relevant:{name.strip().lower()}"
+            field = product.relevance_field  # an alias names the product's own field
         elif field == "relevant":
             raise InputError("name the product: relevant:NAME=true|false", field=field)
         _check(values, TRUE + FALSE, field, single=True)

@@ -210,3 +210,21 @@ def test_relevance_corrections_teach_look_alike_posts(tmp_path: Path) -> None:
     # not enough to judge by, so the rules decide
     web_correct(ws.store(), ws.config, ws.store().post_rowid("x", "1") or 0, "relevant:apple", [])
     assert _relevant(ws, "2")[0][0] == "true"
+
+
+def test_the_relevance_field_is_one_name_everywhere(ws: Workspace) -> None:
+    """The labeller, corrections (by name or alias) and the insights read the same field;
+    readers once looked for 'relevant:Acme Pulse' and so never saw the labels."""
+    from earful.insights.scope import about
+    from earful.store.insight_reads import label_fields, load_posts
+
+    label_store(ws.store(), ws.config)
+    product = ws.config.products[0]
+    assert product.relevance_field == "relevant:acme pulse"
+    assert product.relevance_field in label_fields(ws.store().conn)
+    _post, parsed = correct(ws.store(), ws.config, "x:1", ["relevant:pulse=false"])  # an alias
+    assert parsed == {"relevant:acme pulse": ["false"]}
+    fields = label_fields(ws.store().conn)
+    posts = {p.rowid: p for p in load_posts(ws.store().conn, None, None)}
+    rowid = ws.store().post_rowid("x", "1") or 0
+    assert not about(posts[rowid], product, fields)  # the correction wins, the name alone would not

@@ -89,7 +89,7 @@ class Ws:
                 ("sentiment", sentiment),
                 ("type", kind),
                 ("spam", "true" if spam else "false"),
-                ("relevant:Widgety", "true"),
+                ("relevant:widgety", "true"),  # as the labeller writes it
             ):
                 rows.append((rowid, field, value, 0.9, "test", "1", "2026-01-01"))
         with self.store.transaction() as conn:

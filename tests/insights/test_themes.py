@@ -154,7 +154,7 @@ def test_summaries_are_cached_until_posts_labels_or_edits_change(ws: Ws) -> None
         rowid = ws.store.post_rowid("x", str(item["id"]))
         assert rowid is not None
         fields = [("sentiment", "positive", 0.9), ("type", "bug", 0.9), ("spam", "false", 0.9)]
-        rows.append((rowid, 0, [*fields, ("relevant:Widgety", "true", 0.9)]))
+        rows.append((rowid, 0, [*fields, ("relevant:widgety", "true", 0.9)]))
     ws.store.write_labels("test", "1", rows)
     summaries = theme_summaries(ws.store, ws.config, SCOPE)
     assert sum(t.sentiment.get("positive", 0) for t in summaries) == 3

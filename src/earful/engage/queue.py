@@ -91,7 +91,7 @@ def relevance_of(item: Item, config: Config | None) -> tuple[float, str]:
     products = config.products if config else ()
     best: tuple[float, str] | None = None
     for product in products:
-        hit = item.labels.get(f"relevant:{product.name}")
+        hit = item.labels.get(product.relevance_field)
         if hit is not None:
             score = (hit[1] if hit[1] is not None else 1.0) if hit[0] == "true" else 0.0
             if best is None or score > best[0]:

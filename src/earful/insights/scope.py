@@ -123,7 +123,7 @@ def load_scope(
     ensure_schema(conn)
     product = resolve_product(config, scope.product)
     fields = label_fields(conn)
-    if product is not None and f"relevant:{product.name}" not in fields:
+    if product is not None and product.relevance_field not in fields:
         lean = False  # the product is recognised by its names in the text
     posts = load_posts(conn, _ts(scope.since), _ts(scope.until), rowids, lean=lean)
     typed = "type" in fields
@@ -141,7 +141,7 @@ def load_scope(
 
 def about(post: FeedbackPost, product: Product, fields: set[str]) -> bool:
     """Is ``post`` about ``product``: its relevance label when labelled, else its names."""
-    field = f"relevant:{product.name}"
+    field = product.relevance_field
     if field in fields:
         return post.label(field) == "true"
     return mentions_name(post, product.names)
