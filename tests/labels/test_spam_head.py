@@ -96,6 +96,37 @@ def test_comment_thread_signs_are_no_reason_on_timelines(text: str, reason: str)
     assert not label_batch([LabelInput("t", text, source="x")])[0].spam
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Sam, do u want to get FREE iPh0ne 7? Kindly check my b1o. Thx https://t.co/aB1",
+        "Hey Sam do u want a new phone for free? U better check my bi0. Thx",
+    ],
+)
+def test_scam_phrases_spelled_with_digits_are_spam_on_timelines(text: str) -> None:
+    from earful.labels.rules import commercial, spam_evidence
+
+    assert commercial(text)
+    assert commercial("fr3e tr1al of the m0ney machine, cl1ck h3re")
+    assert "promotion" in spam_evidence(text, None, 1, source="x")
+    out = label_batch([LabelInput("t", text, source="x")])[0]
+    assert out.spam and "promotion" in out.spam_reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moto G 3rd gen at 8099, 4G and 2GB, out on 15th Aug https://t.co/aB1",
+        "my bio teacher said the exam is at 9am, free period after",
+        "the 1st iPhone was free with the 2yr plan back in 2007",
+    ],
+)
+def test_digits_in_ordinary_posts_are_not_read_as_scams(text: str) -> None:
+    from earful.labels.rules import commercial
+
+    assert not commercial(text)
+
+
 def test_retrain_unknown_head_changes_nothing(tmp_path: Path) -> None:
     from earful.labels.train import retrain_heads
 

@@ -103,7 +103,7 @@ _COMMERCIAL = (
     r"free\s+(?:gift|money|followers|iphone|bitcoin|trial)|earn\s+(?:\$|money|cash)|make\s+money|"
     r"work\s+from\s+home|promo\s*code|discount\s+code|click\s+(?:here|the\s+link|link)|"
     r"dm\s+me\s+for|whatsapp\s+me|buy\s+(?:followers|likes)|limited\s+offer|crypto\s+signals|"
-    r"investment\s+opportunit"
+    r"investment\s+opportunit|(?:check|see)\s+my\s+bio\b"
 )
 # self-promotion and contests: spam in someone else's comment thread, ordinary on one's own
 # timeline ("please follow me", "my new song", a radio station's ticket giveaway)
@@ -111,8 +111,31 @@ _SELF_PROMO = (
     r"check\s*(?:out|it\s+out)?\s+my|subscribe|sub\s+to\s+my|my\s+(?:channel|new\s+song|page|"
     r"playlist|videos?|music|mixtape)\b|follow\s+me|visit\s+(?:my|our)|giveaway"
 )
+# scams spell their phrases with look-alike digits and signs to dodge a list ("FREE iPh0ne",
+# "check my bi0", "cl1ck h3re"): each letter of a phrase also matches its look-alikes
+_LOOKALIKES = {"o": "[o0]", "i": "[i1]", "l": "[l1]", "e": "[e3]", "a": "[a4@]", "s": "[s5$]"}
+
+
+def _lookalike(pattern: str) -> str:
+    out, i = [], 0
+    while i < len(pattern):
+        step = 2 if pattern[i] == "\\" else 1  # an escape (\s, \$, \b) stays as it is
+        chunk = pattern[i : i + step]
+        out.append(_LOOKALIKES.get(chunk, chunk))
+        i += step
+    return "".join(out)
+
+
+_COMMERCIAL = _lookalike(_COMMERCIAL)
 _PROMO = re.compile(rf"\b(?:{_SELF_PROMO}|{_COMMERCIAL})", re.IGNORECASE)
 _COMMERCIAL_RE = re.compile(rf"\b(?:{_COMMERCIAL})", re.IGNORECASE)
+
+
+def commercial(text: str) -> bool:
+    """A selling or scam phrase, also when look-alike digits spell it ("FREE iPh0ne")."""
+    return _COMMERCIAL_RE.search(text) is not None
+
+
 _PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
 _BARE_LINK = re.compile(r"\b[\w-]+\.(?:com|net|org|ly|io|info|biz|xyz|tk|me|tv)\b(?:/\S*)?", re.I)
 # markup ("<br />" x 10, "&gt;&gt;&gt;&gt;") and @mentions ("@user @user @user @user" in
@@ -225,7 +248,7 @@ def spam_evidence(
         reasons.append("bot_like_author")
     promo = _PROMO.search(text) is not None if cues is None else cues[0] > 0
     if promo and timeline:
-        promo = _COMMERCIAL_RE.search(text) is not None
+        promo = commercial(text)
     if promo or (n_links and _PHONE.search(text)):
         reasons.append("promotion")
     if (_BAIT.search(text) is not None) if cues is None else cues[7] > 0:
