@@ -123,8 +123,10 @@ def _spec(product: Product, examples: Sequence[tuple[str, bool]] = ()) -> Any:
 
 def refresh_relevance(store: SQLiteStore, config: Config, field: str) -> int:
     """Re-score ``field`` (``relevant:<product>``) on every post labelled for it, after its
-    corrections changed; returns how many posts changed. Posts labelled later use the same
-    examples (:func:`product_specs`)."""
+    corrections changed; returns how many posts changed (0 for any other field). Posts labelled
+    later use the same examples (:func:`product_specs`)."""
+    if not field.startswith("relevant:"):
+        return 0
     from earful.labels.relevance import relevance_batch
 
     spec = next(
@@ -262,8 +264,7 @@ def correct(
         for field, values in parsed.items():
             store.set_correction(rowid, field, values)
     for field in parsed:
-        if field.startswith("relevant:"):
-            refresh_relevance(store, config, field)
+        refresh_relevance(store, config, field)
     return post, parsed
 
 

@@ -59,14 +59,13 @@ def correct(store: SQLiteStore, config: Any, rowid: int, field: str, values: Seq
 
 def _refresh_relevance(store: SQLiteStore, config: Any, field: str) -> None:
     """A relevance correction re-scores the product's look-alike posts at once."""
-    if field.startswith("relevant:"):
-        import contextlib
+    import contextlib
 
-        from earful.labelling import refresh_relevance
+    from earful.labelling import refresh_relevance
 
-        # no label models in this build (no numpy/scipy): the correction alone counts
-        with contextlib.suppress(ImportError):
-            refresh_relevance(store, config, field)
+    # no label models in this build (no numpy/scipy): the correction alone counts
+    with contextlib.suppress(ImportError):
+        refresh_relevance(store, config, field)
 
 
 def _plain_values(field: str, values: Sequence[str]) -> list[str]:
