@@ -3,7 +3,7 @@
 Three steps, so that the heavy one can run on a GPU machine that has no copy of the data:
 
     python scripts/finetune_accurate.py prepare .ft          # here: token ids, folds, base weights
-    python scripts/finetune_accurate.py train .ft OUT --jobs 6 --distill 1   # GPU: 6 runs
+    python scripts/finetune_accurate.py train .ft OUT --jobs 6 --distill 2   # GPU: 6 runs
     python scripts/finetune_accurate.py install OUT           # here: artifacts + thresholds
     python scripts/finetune_accurate.py thresholds            # here, after train_labels.py
 
@@ -15,9 +15,9 @@ recomputes every accurate-path number on CPU from stored models. Fixed seeds; a 
 the same recipe, though not bit-identical weights (non-deterministic kernels).
 
 ``--distill W`` adds a soft-label sentiment task on the unlabelled tweets, labelled by the
-averaged fold models already in place (``--teacher``): the shipped models were distilled from
-the previous generation's folds, so a rebuild from nothing trains once without it, installs,
-then trains with it.
+averaged fold models already in place (``--teacher``): the shipped models (labels 1.8.0, weight 2)
+were distilled from the previous generation's folds (1.6.0, weight 1, themselves taught by 1.5.0's
+plain folds), so a rebuild from nothing trains three rounds (``scripts/rebuild_all.py``).
 """
 
 from __future__ import annotations

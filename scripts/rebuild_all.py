@@ -2,8 +2,9 @@
 """Rebuild every labelling artifact from ``../shared/data`` with one command (fixed seeds).
 
     python scripts/rebuild_all.py                  # everything, from nothing
-    python scripts/rebuild_all.py --keep-teacher   # one fine-tuning round, taught by the
-                                                   # committed fold models (the usual rebuild)
+    python scripts/rebuild_all.py --keep-teacher   # one fine-tuning round (the last), taught
+                                                   # by the committed fold models (the usual
+                                                   # rebuild)
     python scripts/rebuild_all.py --fast-only      # the fast heads only (core install, ~5 min)
     python scripts/rebuild_all.py --dry-run        # print the steps, run nothing
 
@@ -13,11 +14,12 @@ rebuild with its exit status (what it had written stays, the steps after it do n
 1. ``build_word_vectors.py``: the static MiniLM word table (insights; the fast sentiment head
    copies it);
 2. ``finetune_accurate.py prepare``, then ``train`` + ``install``: the accurate path's encoder.
-   From nothing this runs twice, once plain and once with ``--distill 1`` (the distillation
-   teacher is the previous round's fold models); ``--keep-teacher`` runs only the second round,
-   taught by the fold models already in ``scripts/artifacts/accurate_folds/``. Each round
-   trains into an emptied ``WORK/round1`` / ``WORK/round2`` (``train`` caches the teacher's
-   labels there, which must not outlive the fold models that made them);
+   From nothing this runs three rounds, the shipped models' lineage: plain (as labels 1.5.0),
+   ``--distill 1`` (1.6.0) and ``--distill 2`` (1.8.0); each round's distillation teacher is
+   the previous round's fold models. ``--keep-teacher`` runs only the last round, taught by the
+   fold models already in ``scripts/artifacts/accurate_folds/``. Each round trains into an
+   emptied ``WORK/roundN`` (``train`` caches the teacher's labels there, which must not
+   outlive the fold models that made them);
 3. ``distill_teacher.py``: the fine-tuned models' sentiment on the unlabelled tweets;
 4. ``train_labels.py``: the fast heads (``fast.npz`` / ``fast.json``);
 5. ``finetune_accurate.py thresholds``: the accurate blend's thresholds (they move with the
@@ -25,8 +27,8 @@ rebuild with its exit status (what it had written stays, the steps after it do n
 6. ``quality_report.py --accurate``: ``docs/quality.md``.
 
 Steps 1-3 and 5 need the ``accurate`` extra (``pip install torch==2.13.0 -e '.[accurate]'``);
-step 2 wants a GPU (about 7 minutes for six runs on an H200; CPU works, slowly). ``--fast-only``
-runs steps 4 and 6 (without ``--accurate``) and needs only the core install.
+step 2 wants a GPU (about 8 minutes a round of six runs on an H200; CPU works, slowly).
+``--fast-only`` runs steps 4 and 6 (without ``--accurate``) and needs only the core install.
 """
 
 from __future__ import annotations
@@ -41,15 +43,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FRESH = "(empty)"  # a step that empties a folder instead of running a script
+DISTILL = "2"  # the shipped round's distillation weight (labels 1.8.0)
 
 
-def _round(args: argparse.Namespace, name: str, distill: bool) -> list[list[str]]:
+def _round(args: argparse.Namespace, name: str, distill: str) -> list[list[str]]:
     """Six runs trained into ``WORK/name`` (emptied first: it caches the teacher's labels)."""
     work, out = str(args.work), str(args.work / name)
     train = ["finetune_accurate.py", "train", work, out, "--jobs", str(args.jobs)]
     return [
         [FRESH, out],
-        [*train, "--distill", "1"] if distill else train,
+        [*train, "--distill", distill] if distill else train,
         ["finetune_accurate.py", "install", out, "--data", work],
     ]
 
@@ -60,9 +63,11 @@ def steps(args: argparse.Namespace) -> list[list[str]]:
     fast = [["train_labels.py", *corr]]
     if args.fast_only:
         return [*fast, ["quality_report.py"]]
-    rounds = _round(args, "round2", distill=True)
-    if not args.keep_teacher:
-        rounds = _round(args, "round1", distill=False) + rounds
+    # (round, distillation weight): the shipped models' lineage; "" trains without a teacher
+    lineage = [("round1", ""), ("round2", "1"), ("round3", DISTILL)]
+    rounds = [
+        s for name, w in lineage[-1 if args.keep_teacher else 0 :] for s in _round(args, name, w)
+    ]
     return [
         ["build_word_vectors.py"],
         ["finetune_accurate.py", "prepare", str(args.work), *corr],

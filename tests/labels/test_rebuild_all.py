@@ -36,11 +36,18 @@ def test_from_nothing_every_step_runs_after_what_it_needs(
     assert plan[0] == "python scripts/build_word_vectors.py"
     assert plan[1] == "python scripts/finetune_accurate.py prepare /w --corrections c.jsonl"
     trains = [s for s in plan if " train " in s]
-    # two rounds: the second is taught by the first one's fold models
-    assert trains[0].endswith("train /w /w/round1 --jobs 6")
-    assert trains[1].endswith("train /w /w/round2 --jobs 6 --distill 1")
-    assert at("rm -rf /w/round2") < at("python scripts/finetune_accurate.py train /w /w/round2")
-    assert at("python scripts/finetune_accurate.py install /w/round2") < at(
+    # three rounds, the shipped lineage: each is taught by the one before's fold models
+    assert trains == [
+        "python scripts/finetune_accurate.py train /w /w/round1 --jobs 6",
+        "python scripts/finetune_accurate.py train /w /w/round2 --jobs 6 --distill 1",
+        "python scripts/finetune_accurate.py train /w /w/round3 --jobs 6 --distill 2",
+    ]
+    for n in (1, 2):  # a round's folds are installed before the next round trains on them
+        assert at(f"python scripts/finetune_accurate.py install /w/round{n}") < at(
+            f"python scripts/finetune_accurate.py train /w /w/round{n + 1}"
+        )
+    assert at("rm -rf /w/round3") < at("python scripts/finetune_accurate.py train /w /w/round3")
+    assert at("python scripts/finetune_accurate.py install /w/round3") < at(
         "python scripts/distill_teacher.py"
     )
     assert at("python scripts/distill_teacher.py") < at("python scripts/train_labels.py")
@@ -54,7 +61,7 @@ def test_keep_teacher_and_fast_only(
 ) -> None:
     plan = _plan(rebuild, capsys, "--keep-teacher", "--work", "/w")
     assert [s for s in plan if " train " in s] == [
-        "python scripts/finetune_accurate.py train /w /w/round2 --jobs 6 --distill 1"
+        "python scripts/finetune_accurate.py train /w /w/round3 --jobs 6 --distill 2"
     ]
     assert _plan(rebuild, capsys, "--fast-only") == [
         "python scripts/train_labels.py",
