@@ -112,3 +112,21 @@ def test_label_reads_the_source_field() -> None:
     assert res.exit_code == 0, res.output
     rows = [json.loads(x) for x in res.stdout.splitlines()]
     assert [r["spam"] for r in rows] == [True, False, False]
+
+
+def test_label_takes_the_source_from_the_posts_own_url() -> None:
+    link = "https://blog.example.org/builds"
+    # worded apart: the same text three times is repeated text wherever it is posted
+    texts = [f"Wrote up how we cut our {w} times in half: {link}" for w in ("build", "CI", "test")]
+    lines = [
+        json.dumps({"id": "a", "text": texts[0]}),  # no source, no url: judged as a comment
+        json.dumps({"id": "b", "text": texts[0], "url": "https://old.reddit.com/r/devops/c/1"}),
+        json.dumps({"id": "c", "text": texts[1], "url": "https://news.ycombinator.com/item?id=7"}),
+        # the source field wins over the url
+        json.dumps({"id": "d", "text": texts[2], "source": "youtube", "url": "https://x.com/a/1"}),
+    ]
+    res = runner.invoke(app, ["label", "-i", "-", "-o", "-"], input="\n".join(lines) + "\n")
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [r["spam"] for r in rows] == [True, False, False, True]
+    assert "offsite_link" in rows[0]["spam_reasons"]

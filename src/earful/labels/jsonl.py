@@ -69,6 +69,11 @@ def parse_lines(name: str, first: int, lines: Sequence[str]) -> list[LabelInput]
         pid = obj.get("id")
         author = obj.get("author")
         source = obj.get("source")
+        if not isinstance(source, str) and isinstance(obj.get("url"), str):
+            # exports from other tools: the post's own address names its network
+            from earful.labels.rules import source_from_url
+
+            source = source_from_url(obj["url"])
         items.append(
             LabelInput(
                 id=str(pid) if pid is not None else str(lineno),

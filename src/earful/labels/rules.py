@@ -194,6 +194,30 @@ def implied_source(text: str) -> str | None:
 
 _TCO = re.compile(r"(?:https?://|(?<![\w./-]))t\.co/\w", re.IGNORECASE)
 
+# a post's own address names its network (a Mastodon server's name does not, so it is absent)
+SOURCE_HOSTS = {
+    "x.com": "x",
+    "twitter.com": "x",
+    "bsky.app": "bluesky",
+    "reddit.com": "reddit",
+    "redd.it": "reddit",
+    "news.ycombinator.com": "hn",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+}
+
+
+def source_from_url(url: str) -> str | None:
+    """The network of a post whose ``source`` is unknown, from its own address
+    (``https://old.reddit.com/r/…`` → ``reddit``), else None."""
+    m = _HOST.match(url.strip())
+    host = m.group(1).lower() if m else ""
+    while host:
+        if host in SOURCE_HOSTS:
+            return SOURCE_HOSTS[host]
+        host = host.partition(".")[2] if host.count(".") > 1 else ""
+    return None
+
 
 # reasons that make a post spam whatever the head says
 HARD_SPAM_REASONS = frozenset({"link_farm", "bot_like_author", "repeated_text", "offsite_link"})
