@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from earful.errors import InputError
+from earful.formats.earful_jsonl import parse_time
 
 if TYPE_CHECKING:
     from earful.config import Config, Product
@@ -155,7 +156,7 @@ def _age_days(joined_at: str | None, now: datetime) -> float | None:
     """Days since the account was created (stored RFC 3339), ``None`` when unknown."""
     if not joined_at:
         return None
-    joined = datetime.fromisoformat(joined_at.replace("Z", "+00:00"))
+    joined = parse_time(joined_at, "author.joined_at")
     return max(0.0, (now - joined).total_seconds() / 86400)
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from earful.formats.earful_jsonl import format_time
+from earful.formats.earful_jsonl import format_time, parse_time
 from earful.models import Author, Metrics, Post, ReplyTo
 from earful.text import fold, normalize
 
@@ -377,7 +377,7 @@ def row_to_post(row: Sequence[Any], raw: Any = None) -> Post:
             followers=a_followers,
             following=a_following,
             posts=a_posts,
-            joined_at=datetime.fromisoformat(a_joined.replace("Z", "+00:00")) if a_joined else None,
+            joined_at=parse_time(a_joined, "author.joined_at") if a_joined else None,
         )
     reply_to = (
         ReplyTo(post_id=reply_to_id, author_handle=reply_to_handle)
