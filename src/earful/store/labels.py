@@ -167,8 +167,7 @@ def replace_label_values(
 ) -> None:
     """Set the model's value and score of ``field`` on posts that hold one row of it; the row
     keeps its labeller and version."""
-    for rowid, value, score in changed:
-        conn.execute(
-            "UPDATE labels SET value = ?, score = ? WHERE post_rowid = ? AND field = ?",
-            (value, score, rowid, field),
-        )
+    conn.executemany(
+        "UPDATE labels SET value = ?, score = ? WHERE post_rowid = ? AND field = ?",
+        [(value, score, rowid, field) for rowid, value, score in changed],
+    )
