@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from earful.errors import ConfigError, QueryError
+from earful.labels.types import relevance_field
 from earful.outputs.settings import (
     Channel,
     OutputSettings,
@@ -43,9 +44,8 @@ class Product:
 
     @property
     def relevance_field(self) -> str:
-        """The label field of this product's relevance (``relevant:<name, lower case>``, as the
-        labeller writes it: ``ProductSpec.key``)."""
-        return f"relevant:{self.name.strip().lower()}"
+        """The label field of this product's relevance, as the labeller writes it."""
+        return relevance_field(self.name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,18 @@ class ProductSpec:
 
     @property
     def key(self) -> str:
-        return self.name.strip().lower()
+        return product_key(self.name)
+
+
+def product_key(name: str) -> str:
+    """A product's name as labels store it: trimmed, lower case."""
+    return name.strip().lower()
+
+
+def relevance_field(product: str) -> str:
+    """The label field of a product's relevance, ``relevant:<product_key>``: what the labeller
+    writes and every reader (insights, answer queue, corrections) looks up."""
+    return f"relevant:{product_key(product)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +117,9 @@ class LabelResult:
         for t in self.feedback:
             out.append(("type", t, self.type_scores.get(t, 1.0)))
         if self.relevant is not None and self.product is not None:
-            out.append((f"relevant:{self.product}", _b(self.relevant), self.relevance_score or 0.0))
+            out.append(
+                (relevance_field(self.product), _b(self.relevant), self.relevance_score or 0.0)
+            )
         return out
 
     def to_json(self) -> dict[str, object]:
