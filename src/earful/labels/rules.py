@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from earful.labels.features import URL_RE
 from earful.labels.types import COMMENT_SOURCES, LINK_SHARING_SOURCES, AuthorInfo
@@ -181,9 +181,18 @@ def offsite_link(text: str, n_links: int | None = None) -> bool:
     for link in URL_RE.findall(text) + _BARE_LINK.findall(text):
         m = _HOST.match(link)
         host = m.group(1).lower().rstrip(".,;!)") if m else ""
-        if host and not any(host == p or host.endswith("." + p) for p in PLATFORM_HOSTS):
+        if host and _domain_in(host, PLATFORM_HOSTS) is None:
             return True
     return False
+
+
+def _domain_in(host: str, domains: Collection[str]) -> str | None:
+    """The entry of ``domains`` that ``host`` is, or is a subdomain of (lower case)."""
+    while host:
+        if host in domains:
+            return host
+        host = host.partition(".")[2]
+    return None
 
 
 def implied_source(text: str) -> str | None:
@@ -211,12 +220,8 @@ def source_from_url(url: str) -> str | None:
     """The network of a post whose ``source`` is unknown, from its own address
     (``https://old.reddit.com/r/…`` → ``reddit``), else None."""
     m = _HOST.match(url.strip())
-    host = m.group(1).lower() if m else ""
-    while host:
-        if host in SOURCE_HOSTS:
-            return SOURCE_HOSTS[host]
-        host = host.partition(".")[2] if host.count(".") > 1 else ""
-    return None
+    domain = _domain_in(m.group(1).lower(), SOURCE_HOSTS) if m else None
+    return SOURCE_HOSTS[domain] if domain else None
 
 
 # reasons that make a post spam whatever the head says
