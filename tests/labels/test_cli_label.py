@@ -58,7 +58,7 @@ def test_label_command(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert [r["id"] for r in rows] == ["1", "2", 3]  # an integer id stays an integer
     assert rows[0]["sentiment"] == "positive" and rows[0]["relevant"] is True
     assert rows[1]["question"] is True
     assert rows[2]["spam"] is True and rows[2]["spam_reasons"]

@@ -71,3 +71,18 @@ def test_bad_line_in_a_later_chunk_names_its_line(tmp_path: Path, jobs: int) -> 
     src.write_text("\n".join([good] * 5 + ['{"text": 3}'] + [good]) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.jsonl:6:1: 'text' must be a string"):
         _run(src, jobs=jobs, chunk=2)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_output_id_keeps_its_json_type(tmp_path: Path, jobs: int) -> None:
+    # evaluators join output to input on ``id``: an integer tweet id must come back an integer
+    src = tmp_path / "ids.jsonl"
+    ids: list[object] = [1, "1", 1205963453402292224, "a b", 2.5]
+    src.write_text(
+        "\n".join(json.dumps({"id": i, "text": "the app crashed"}) for i in ids) + "\n",
+        encoding="utf-8",
+    )
+    rows = [json.loads(x) for x in _run(src, jobs=jobs, chunk=2)]
+    assert [r["id"] for r in rows] == [1, "1", 1205963453402292224, "a b", "2.5"]
+    assert [type(r["id"]) for r in rows] == [int, str, int, str, str]
+    assert [i.id for i in read_items(src)] == ["1", "1", "1205963453402292224", "a b", "2.5"]

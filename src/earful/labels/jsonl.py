@@ -48,10 +48,17 @@ def parse_author(obj: Any) -> AuthorInfo | None:
 
 def parse_lines(name: str, first: int, lines: Sequence[str]) -> list[LabelInput]:
     """Posts of ``lines`` (line ``first`` onwards); ValueError naming file, line and column."""
+    return _parse(name, first, lines)[0]
+
+
+def _parse(name: str, first: int, lines: Sequence[str]) -> tuple[list[LabelInput], list[object]]:
+    """:func:`parse_lines`, plus each line's ``id`` as written: a JSON number stays a number in
+    the output (tweet ids are often written as integers), anything else is its string form."""
     from earful.labels.types import LabelInput
 
     loads = json.loads
     items: list[LabelInput] = []
+    ids: list[object] = []
     for lineno, line in enumerate(lines, start=first):
         if not line.strip():
             continue
@@ -67,6 +74,8 @@ def parse_lines(name: str, first: int, lines: Sequence[str]) -> list[LabelInput]
         if not isinstance(text, str):
             raise ValueError(f"{name}:{lineno}:1: 'text' must be a string")
         pid = obj.get("id")
+        key = str(pid) if pid is not None else str(lineno)
+        ids.append(pid if isinstance(pid, int) and not isinstance(pid, bool) else key)
         author = obj.get("author")
         source = obj.get("source")
         if not isinstance(source, str) and isinstance(obj.get("url"), str):
@@ -76,13 +85,13 @@ def parse_lines(name: str, first: int, lines: Sequence[str]) -> list[LabelInput]
             source = source_from_url(obj["url"])
         items.append(
             LabelInput(
-                id=str(pid) if pid is not None else str(lineno),
+                id=key,
                 text=text,
                 author=None if author is None else parse_author(author),
                 source=source if isinstance(source, str) else None,
             )
         )
-    return items
+    return items, ids
 
 
 def read_items(path: Path) -> list[LabelInput]:
@@ -115,11 +124,16 @@ def label_chunk(chunk: Chunk, product: ProductSpec | None, accurate: bool = Fals
     """The output JSONL text (one line per post) for one chunk of input lines."""
     from earful.labels.api import label_batch
 
-    items = parse_lines(*chunk)
+    items, ids = _parse(*chunk)
     if not items:
         return ""
     results = label_batch(items, product, accurate=accurate)
-    return "\n".join([_encode(r.to_json()) for r in results]) + "\n"
+    lines = []
+    for result, pid in zip(results, ids, strict=True):
+        obj = result.to_json()
+        obj["id"] = pid
+        lines.append(_encode(obj))
+    return "\n".join(lines) + "\n"
 
 
 def label_file(
