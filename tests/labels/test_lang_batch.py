@@ -37,3 +37,15 @@ def test_batch_order_independent() -> None:
     rev = detect_batch(TEXTS[::-1])
     assert rev[::-1] == detect_batch(TEXTS)
     assert detect_batch([]) == []
+
+
+def test_codes_are_iso_639_1() -> None:
+    # py3langid 0.4 also knows languages with only ISO 639-3 codes (pcm, yue, zxx, ...): the
+    # label is ISO 639-1, so those classes are left out and their text goes to a listed language
+    from earful.labels.lang import _identifier
+
+    assert all(len(c) == 2 for c in _identifier().nb_classes)
+    pidgin = "We dey go market tomorrow"  # unrestricted: pcm
+    got = detect_batch([*TEXTS, pidgin])
+    assert all(code == UNDETERMINED or len(code) == 2 for code, _ in got)
+    assert got[-1][0] == "en" and detect(pidgin)[0] == "en"

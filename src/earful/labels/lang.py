@@ -17,9 +17,19 @@ _lock = threading.Lock()
 
 @cache
 def _identifier() -> Any:
+    """py3langid's model restricted to its languages that have an ISO 639-1 code.
+
+    py3langid 0.4 added 26 classes with only ISO 639-3 codes (``pcm`` Nigerian Pidgin, ``bcl``,
+    ``zxx`` "no linguistic content", Arabic and Chinese varieties such as ``arz``, ``yue``, ...),
+    which the ``lang`` label (ISO 639-1) cannot carry. Unrestricted, 1.3 % of 17,000 English
+    tweets (SemEval 2016, TweetEval val, airline) came out ``pcm`` and others: "I want Shelli to
+    go home tomorrow on big brother" was Nigerian Pidgin. Restricted, a variety's text goes to
+    its nearest listed language (Egyptian Arabic to ``ar``, Cantonese to ``zh``)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages([c for c in ident.nb_classes if len(c) == 2])
+    return ident
 
 
 def detect(text: str) -> tuple[str, float]:
