@@ -86,3 +86,13 @@ def test_output_id_keeps_its_json_type(tmp_path: Path, jobs: int) -> None:
     assert [r["id"] for r in rows] == [1, "1", 1205963453402292224, "a b", "2.5"]
     assert [type(r["id"]) for r in rows] == [int, str, int, str, str]
     assert [i.id for i in read_items(src)] == ["1", "1", "1205963453402292224", "a b", "2.5"]
+
+
+def test_byte_order_mark_is_skipped_and_bad_bytes_are_located(tmp_path: Path) -> None:
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "fine"}\r\n{"id": "b", "text": "ok"}\r\n')
+    assert [json.loads(x)["id"] for x in _run(src)] == ["a", "b"]
+    bad = tmp_path / "latin1.jsonl"
+    bad.write_bytes(b'{"id": "a", "text": "fine"}\n{"id": "b", "text": "caf\xe9"}\n')
+    with pytest.raises(ValueError, match=r"latin1\.jsonl:2:25: not UTF-8"):
+        _run(bad)

@@ -96,19 +96,25 @@ def _parse(name: str, first: int, lines: Sequence[str]) -> tuple[list[LabelInput
 
 def read_items(path: Path) -> list[LabelInput]:
     """Every post of a JSONL file (blank lines skipped); errors as in :func:`parse_lines`."""
-    with path.open(encoding="utf-8") as fh:
-        return parse_lines(str(path), 1, fh.readlines())
+    return [item for chunk in iter_chunks(path) for item in parse_lines(*chunk)]
 
 
 def iter_chunks(path: Path, size: int = CHUNK, name: str | None = None) -> Iterator[Chunk]:
     """Raw lines of ``path`` in chunks of ``size``, with their first line number (errors name
     the file as ``name``, default the path)."""
     name = str(path) if name is None else name
-    with path.open(encoding="utf-8") as fh:
+    with path.open("rb") as fh:
         first = 1
         buf: list[str] = []
-        for line in fh:
-            buf.append(line)
+        for lineno, data in enumerate(fh, 1):
+            if lineno == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]  # a byte-order mark, as Windows tools write
+            try:
+                buf.append(data.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"{name}:{lineno}:{exc.start + 1}: not UTF-8: {exc.reason}"
+                ) from None
             if len(buf) >= size:
                 yield name, first, buf
                 first += len(buf)
