@@ -29,6 +29,8 @@ def _identifier() -> Any:
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages([c for c in ident.nb_classes if len(c) == 2])
+    if hasattr(ident, "_full_model"):  # its unrestricted copy (28 MB) is never used again
+        ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
     return ident
 
 
