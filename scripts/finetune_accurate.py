@@ -174,12 +174,21 @@ def install(src: Path, data_dir: Path) -> None:
 
 
 def write_thresholds(arrays: dict[str, Any], dest: Path) -> None:
-    """Store the labeller's thresholds, recomputed on CPU from the fold files, in ``dest``.
+    """Fit the heads on the frozen vectors (bug) and store the labeller's thresholds, recomputed
+    on CPU from the fold files, in ``dest``.
 
-    Also run on its own (``thresholds``) after ``train_labels.py``: the complaint score averages
-    the fine-tuned head with the fast one, so a re-trained fast head moves its threshold."""
+    Also run on its own (``thresholds``) after ``train_labels.py``: the complaint and bug scores
+    average the fine-tuned head with the fast one, so a re-trained fast head moves their
+    thresholds."""
+    from earful.labels.accurate import load_encoder
+    from earful.labels.accurate_feedback import FEEDBACK_HEADS, fit_head
     from earful.labels.quality_accurate import pick_thresholds
 
+    np.savez_compressed(dest, **arrays)  # the encoder whose vectors the heads below are fitted on
+    load_encoder.cache_clear()
+    for name in FEEDBACK_HEADS:
+        arrays.update(fit_head(name, dest))
+        print(f"{name}: head fitted on the encoder's vectors")
     thresholds = pick_thresholds()
     print(f"thresholds (out-of-fold, shrunk halfway toward 0.5): {thresholds}")
     arrays["thresholds"] = np.asarray(json.dumps(thresholds, sort_keys=True))
@@ -225,7 +234,9 @@ def main() -> None:
     i = sub.add_parser("install")
     i.add_argument("src", type=Path)
     i.add_argument("--data", type=Path, default=ROOT / ".ft")
-    sub.add_parser("thresholds", help="re-pick the shipped thresholds from the fold files")
+    sub.add_parser(
+        "thresholds", help="re-fit the bug head and re-pick the shipped thresholds (CPU)"
+    )
     a = ap.parse_args()
     if a.cmd == "prepare":
         prepare(a.out, a.corrections)

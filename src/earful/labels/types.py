@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 LABELLER_NAME = "earful-labels"
-LABELLER_VERSION = "1.8.0"
+LABELLER_VERSION = "1.9.0"
 
 SENTIMENTS = ("negative", "neutral", "positive")
 FEEDBACK_TYPES = ("bug", "feature_request", "complaint", "praise", "question")
