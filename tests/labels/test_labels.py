@@ -112,6 +112,72 @@ def test_spam_repeated_text_in_batch() -> None:
     assert all("repeated_text" in r.spam_reasons for r in label_batch(items))
 
 
+def test_repeated_text_on_timelines_counts_one_author_and_needs_a_link() -> None:
+    # on X the same words from many accounts are reposts, share buttons and "same here" replies
+    text = "Acme Pulse keeps logging me out every few minutes. Anyone else?"
+    many = [LabelInput(str(i), text, AuthorInfo(handle=f"user{i}"), source="x") for i in range(6)]
+    assert not any(r.spam for r in label_batch(many))
+    # no author: each post is its own (an `earful label` line without one)
+    assert not any(
+        r.spam for r in label_batch([LabelInput(str(i), text, source="x") for i in range(4)])
+    )
+    # one account posting it again and again: flooding, when it carries a link
+    flood = "Best analytics tools, honest review https://deals.example/x"
+    same = [LabelInput(str(i), flood, AuthorInfo(handle="Deals1"), source="x") for i in range(3)]
+    assert all("repeated_text" in r.spam_reasons for r in label_batch(same))
+    # the same on another network is cross-posting, not a third copy
+    spread = [*same[:2], LabelInput("b", flood, AuthorInfo(handle="deals1"), source="bluesky")]
+    assert not any("repeated_text" in r.spam_reasons for r in label_batch(spread))
+    # a brand's repeated announcement or canned reply (no link) is not spam
+    canned = [
+        LabelInput(
+            str(i),
+            "Sorry about that, we're on it and will follow up here.",
+            AuthorInfo(handle="acme"),
+            source="x",
+        )
+        for i in range(5)
+    ]
+    assert not any(r.spam for r in label_batch(canned))
+    # comments still count every copy in the batch
+    comments = [
+        LabelInput(str(i), text, AuthorInfo(handle=f"u{i}"), source="youtube") for i in range(3)
+    ]
+    assert all("repeated_text" in r.spam_reasons for r in label_batch(comments))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bookmarking this https://x.com/someone/status/2118340547208750135",
+        "@sam Sorry to hear that! Please call 1-800-555-0199, or click here: https://help.example/a",
+        "@acme can you please DM me for follow-up? My free trial ends tomorrow",
+        "Started the Acme Pulse free trial today, looks promising",
+        "Half the team is back in the office, the rest work from home https://blog.example/p",
+    ],
+)
+def test_support_talk_and_digits_in_links_are_not_promotion_on_timelines(text: str) -> None:
+    from earful.labels.rules import spam_evidence
+
+    assert "promotion" not in spam_evidence(text, None, 1, source="x")
+    assert not label_batch([LabelInput("t", text, source="x")])[0].spam
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our new phone is out. Click here to find out more https://shop.example/p",
+        "Sale this week only! Call 0161 496 0000 https://shop.example/p",
+    ],
+)
+def test_ad_copy_broadcast_on_a_timeline_is_promotion(text: str) -> None:
+    from earful.labels.rules import spam_evidence
+
+    assert "promotion" in spam_evidence(text, None, 1, source="x")
+    # the same words in a comment thread were promotion before and still are
+    assert "promotion" in spam_evidence(text, None, 1, source="youtube")
+
+
 def test_language() -> None:
     assert one("This is clearly a sentence written in English about software.").lang == "en"
     assert one("Ceci est une phrase écrite en français à propos du logiciel.").lang == "fr"

@@ -41,7 +41,9 @@ def label_batch(
         proba, adjusted, fine, fine_th = accurate_scores(texts, model, fast=sc)
         b.update({h: v.tolist() for h, v in fine.items()})
         th = {**th, **fine_th}
-    dup = rules.duplicate_counts(texts)
+    sources = [it.source or rules.implied_source(t) for it, t in zip(items, texts, strict=True)]
+    owners = [rules.repeat_owner(i, sources[i], it.author) for i, it in enumerate(items)]
+    dup = rules.duplicate_counts(texts, owners)
     rels = relevance_batch(texts, product) if product is not None else None
     langs = detect_batch(texts)
     # one conversion per column instead of a numpy scalar per post and field (same floats)
@@ -65,7 +67,7 @@ def label_batch(
         complaint = p_comp >= th_comp
         structure = rules.question_structure(text)
         question = p_q >= th_q or (structure >= 1.0 and p_q >= 0.5 * th_q)
-        source = it.source or rules.implied_source(text)
+        source = sources[i]
         reasons = rules.spam_evidence(text, it.author, dup[i], cues[i], source)
         spam = rules.spam_decision(p_spam, th_spam, reasons, source)
         if spam and not reasons:

@@ -98,13 +98,17 @@ def is_lead(text: str) -> bool:
     return _LEAD.search(text) is not None
 
 
-# selling, scams and click bait: spam wherever it is posted
-_COMMERCIAL = (
-    r"free\s+(?:gift|money|followers|iphone|bitcoin|trial)|earn\s+(?:\$|money|cash)|make\s+money|"
-    r"work\s+from\s+home|promo\s*code|discount\s+code|click\s+(?:here|the\s+link|link)|"
-    r"dm\s+me\s+for|whatsapp\s+me|buy\s+(?:followers|likes)|limited\s+offer|crypto\s+signals|"
+# scams and selling: spam wherever it is posted
+_SCAM = (
+    r"free\s+(?:gift|money|followers|iphone|bitcoin)|earn\s+(?:\$|money|cash)|promo\s*code|"
+    r"discount\s+code|whatsapp\s+me|buy\s+(?:followers|likes)|limited\s+offer|crypto\s+signals|"
     r"investment\s+opportunit|(?:check|see)\s+my\s+bio\b"
 )
+# ad copy: spam in a comment thread and as a broadcast on a timeline, but in a conversation it is
+# what support agents and customers say ("click here for the steps", "DM me for follow-up";
+# "my free trial", "make money" and "work from home" are everyday words, so timelines ignore them)
+_AD_COPY = r"click\s+(?:here|the\s+link|link)|dm\s+me\s+for"
+_COMMERCIAL = rf"{_SCAM}|{_AD_COPY}|free\s+trial|make\s+money|work\s+from\s+home"
 # self-promotion and contests: spam in someone else's comment thread, ordinary on one's own
 # timeline ("please follow me", "my new song", a radio station's ticket giveaway)
 _SELF_PROMO = (
@@ -126,14 +130,19 @@ def _lookalike(pattern: str) -> str:
     return "".join(out)
 
 
-_COMMERCIAL = _lookalike(_COMMERCIAL)
-_PROMO = re.compile(rf"\b(?:{_SELF_PROMO}|{_COMMERCIAL})", re.IGNORECASE)
-_COMMERCIAL_RE = re.compile(rf"\b(?:{_COMMERCIAL})", re.IGNORECASE)
+_PROMO = re.compile(rf"\b(?:{_SELF_PROMO}|{_lookalike(_COMMERCIAL)})", re.IGNORECASE)
+_SCAM_RE = re.compile(rf"\b(?:{_lookalike(_SCAM)})", re.IGNORECASE)
+_AD_COPY_RE = re.compile(rf"\b(?:{_lookalike(_AD_COPY)})", re.IGNORECASE)
+# a post that starts by addressing someone ("@acme ...", ".@acme ...") is part of a conversation
+_ADDRESSED = re.compile(r"\s*\.?@\w")
 
 
 def commercial(text: str) -> bool:
-    """A selling or scam phrase, also when look-alike digits spell it ("FREE iPh0ne")."""
-    return _COMMERCIAL_RE.search(text) is not None
+    """A timeline post's promotion: a scam or selling phrase, also when look-alike digits spell
+    it ("FREE iPh0ne"), or ad copy ("click here") in a post that addresses no one."""
+    if _SCAM_RE.search(text) is not None:
+        return True
+    return _AD_COPY_RE.search(text) is not None and not _ADDRESSED.match(text)
 
 
 _PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
@@ -268,17 +277,23 @@ def spam_evidence(
     if (source is None or source in COMMENT_SOURCES) and offsite_link(text, n_links):
         reasons.append("offsite_link")
     # a word said four times is a comment flood, but on one's own timeline a chant or a lyric
-    # ("Brother Brother Brother Brother"); the same text posted three times counts everywhere
-    if (seen_count >= 3 and len(text) >= 20) or (
+    # ("Brother Brother Brother Brother"). The same text three times is a comment flood; on
+    # timelines (counted per author, see duplicate_counts) only with a link: reply and link
+    # spam, where a brand's repeated announcement or canned support reply is not spam
+    if (seen_count >= 3 and len(text) >= 20 and (n_links or not timeline)) or (
         not timeline and _REPEAT_TOKEN.search(_NOT_REPEAT.sub(" ", text))
     ):
         reasons.append("repeated_text")
     if author is not None and bot_like(author):
         reasons.append("bot_like_author")
     promo = _PROMO.search(text) is not None if cues is None else cues[0] > 0
-    if promo and timeline:
-        promo = commercial(text)
-    if promo or (n_links and _PHONE.search(text)):
+    # a phone number beside a link (digits inside the link, a status id, are not one); on
+    # timelines, as ad copy, only in a post that addresses no one ("call 1-800-..." from support)
+    phone = bool(n_links) and _PHONE.search(URL_RE.sub(" ", text)) is not None
+    if timeline:
+        promo = promo and commercial(text)
+        phone = phone and not _ADDRESSED.match(text)
+    if promo or phone:
         reasons.append("promotion")
     if (_BAIT.search(text) is not None) if cues is None else cues[7] > 0:
         reasons.append("engagement_bait")
@@ -301,12 +316,31 @@ def normalised_key(text: str) -> str:
     return " ".join(URL_RE.sub("http", text.lower()).split())
 
 
-def duplicate_counts(texts: Sequence[str]) -> list[int]:
-    counts: dict[str, int] = {}
-    keys = [normalised_key(t) for t in texts]
+def duplicate_counts(texts: Sequence[str], owners: Sequence[str | None] | None = None) -> list[int]:
+    """How many posts of the batch share each text's normalised form (``repeated_text`` at 3).
+
+    With ``owners``, a post whose owner is not None counts only the copies with the same owner:
+    on timelines and feeds the same words from many accounts are reposts, share-button posts
+    and "same here" replies, while one account posting them again and again is flooding. Posts
+    whose owner is None (comments) count every such copy among themselves."""
+    keys: list[tuple[str | None, str]] = [
+        (None if owners is None else owners[i], normalised_key(t)) for i, t in enumerate(texts)
+    ]
+    counts: dict[tuple[str | None, str], int] = {}
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
     return [counts[k] for k in keys]
+
+
+def repeat_owner(index: int, source: str | None, author: AuthorInfo | None) -> str | None:
+    """The owner :func:`duplicate_counts` groups a post's copies by: None (the whole batch) for
+    comments, the author on a network for timelines and feeds (a post of an unknown author is
+    its own)."""
+    if source not in LINK_SHARING_SOURCES:
+        return None
+    if author is not None and author.handle:  # per network: cross-posting is not flooding
+        return f"{source}:@{author.handle.lower()}"
+    return f"#{index}"
 
 
 # no "views": comments about a video's view count are ordinary chatter on popular videos (without
