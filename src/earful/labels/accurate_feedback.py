@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from earful.labels.accurate import ARTIFACT
 
@@ -46,22 +46,15 @@ def _vectors(name: str, path: Path) -> npt.NDArray[np.float32]:
     return vectors(_task(name).texts, path)
 
 
-def _fit(x: Any, task: BinaryTask, rows: Any) -> Any:
-    import numpy as np
-
-    from earful.labels.train import fit_logreg
-
-    y = np.asarray(task.y)[rows]
-    return fit_logreg(x[rows], y, np.asarray(task.weights)[rows], FEEDBACK_C)
-
-
 def fit_head(name: str, path: Path = ARTIFACT) -> dict[str, npt.NDArray[np.float32]]:
     """``head/NAME/weight`` (1, 384) and ``head/NAME/bias`` (1,) fitted on every row of the task,
     on the vectors of the encoder stored at ``path``."""
     import numpy as np
 
+    from earful.labels.train import fit_logreg
+
     task = _task(name)
-    m = _fit(_vectors(name, path), task, np.arange(len(task.y)))
+    m = fit_logreg(_vectors(name, path), task.y, task.weights, FEEDBACK_C)
     return {
         f"head/{name}/weight": m.coef_.astype(np.float32),
         f"head/{name}/bias": m.intercept_.astype(np.float32),
@@ -74,19 +67,7 @@ def oof(
     """(task, out-of-fold probabilities of the head alone): 5-fold stratified with the fast
     heads' seed, or leave-one-group-out (an app of the SHAH set; the weak app reviews are one
     group, so they are predicted by a head trained on SHAH only), as the fast heads' report."""
-    import numpy as np
-    from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
-
-    from earful.labels.train import SEED
+    from earful.labels.train import oof_logreg
 
     task = _task(name)
-    x = _vectors(name, path)
-    y = np.asarray(task.y)
-    out = np.zeros(len(y))
-    if leave_group_out:
-        splits = LeaveOneGroupOut().split(x, y, np.asarray(task.groups))
-    else:
-        splits = StratifiedKFold(5, shuffle=True, random_state=SEED).split(x, y)
-    for tr, te in splits:
-        out[te] = _fit(x, task, tr).predict_proba(x[te])[:, 1]
-    return task, out
+    return task, oof_logreg(_vectors(name, path), task, leave_group_out, FEEDBACK_C)

@@ -201,19 +201,27 @@ def oof_binary(
     f: Featurizer, task: BinaryTask, leave_group_out: bool, sent: SentimentHead | None = None
 ) -> npt.NDArray[np.float64]:
     """Out-of-fold probabilities: leave-one-group-out or 5-fold stratified (seeded)."""
+    x = head_features(f, task.name, task.texts, sent)
+    return oof_logreg(x, task, leave_group_out, BINARY_C[task.name])
+
+
+def oof_logreg(
+    x: Any, task: BinaryTask, leave_group_out: bool, c: float
+) -> npt.NDArray[np.float64]:
+    """Out-of-fold probabilities of :func:`fit_logreg` on the rows ``x`` of ``task``: leave one
+    group out, or 5-fold stratified with the fixed seed."""
     import numpy as np
     from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 
-    x = head_features(f, task.name, task.texts, sent)
     y = np.asarray(task.y)
+    w = np.asarray(task.weights)
     out = np.zeros(len(y))
     if leave_group_out:
         splits = LeaveOneGroupOut().split(x, y, np.asarray(task.groups))
     else:
         splits = StratifiedKFold(5, shuffle=True, random_state=SEED).split(x, y)
     for tr, te in splits:
-        m = fit_logreg(x[tr], y[tr], np.asarray(task.weights)[tr], BINARY_C[task.name])
-        out[te] = m.predict_proba(x[te])[:, 1]
+        out[te] = fit_logreg(x[tr], y[tr], w[tr], c).predict_proba(x[te])[:, 1]
     return out
 
 
