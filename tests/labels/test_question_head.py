@@ -15,6 +15,8 @@ def cue(text: str) -> dict[str, float]:
 def test_question_cues_values() -> None:
     c = cue("@acmehelp Are there any plans for an offline mode.")
     assert c["addressed_question"] == 1.0
+    # a reply that asks nothing (the spam rules' reply test once took this cue's name)
+    assert cue("@acmehelp thanks, that fixed it.")["addressed_question"] == 0.0
     assert c["qmark_clause"] == 0.0 and c["ends_with_qmark"] == 0.0
     c = cue("anyone know a good CRM for a tiny team?? http://example.test")
     assert c["asks_for_info"] == 1.0 and c["repeated_qmark"] == 1.0

@@ -134,7 +134,7 @@ _PROMO = re.compile(rf"\b(?:{_SELF_PROMO}|{_lookalike(_COMMERCIAL)})", re.IGNORE
 _SCAM_RE = re.compile(rf"\b(?:{_lookalike(_SCAM)})", re.IGNORECASE)
 _AD_COPY_RE = re.compile(rf"\b(?:{_lookalike(_AD_COPY)})", re.IGNORECASE)
 # a post that starts by addressing someone ("@acme ...", ".@acme ...") is part of a conversation
-_ADDRESSED = re.compile(r"\s*\.?@\w")
+_REPLY = re.compile(r"\s*\.?@\w")
 
 
 def commercial(text: str) -> bool:
@@ -142,7 +142,7 @@ def commercial(text: str) -> bool:
     it ("FREE iPh0ne"), or ad copy ("click here") in a post that addresses no one."""
     if _SCAM_RE.search(text) is not None:
         return True
-    return _AD_COPY_RE.search(text) is not None and not _ADDRESSED.match(text)
+    return _AD_COPY_RE.search(text) is not None and not _REPLY.match(text)
 
 
 _PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
@@ -292,7 +292,7 @@ def spam_evidence(
     phone = bool(n_links) and _PHONE.search(URL_RE.sub(" ", text)) is not None
     if timeline:
         promo = promo and commercial(text)
-        phone = phone and not _ADDRESSED.match(text)
+        phone = phone and not _REPLY.match(text)
     if promo or phone:
         reasons.append("promotion")
     if (_BAIT.search(text) is not None) if cues is None else cues[7] > 0:
