@@ -88,6 +88,32 @@ def test_lead() -> None:
     assert not one("I had pasta for dinner and watched a film.").lead
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Torn between Notion and Coda for our wiki, pros/cons?",
+        "Is Linear worth it vs Jira for a team of six?",
+        "Has anyone switched from Asana to ClickUp? Regrets?",
+        "What's a good CRM for a two-person agency?",
+        "Thinking about Intercom for our startup, anything to watch out for?",
+        "Figma or Sketch, which one would you pick for a new design team?",
+    ],
+)
+def test_lead_comparing_products(text: str) -> None:
+    assert one(text).lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there a way to export my boards to PDF?",  # a user's how-to question, not a lead
+        "Switched from night shifts to day shifts and I sleep so much better",
+    ],
+)
+def test_not_lead(text: str) -> None:
+    assert not one(text).lead
+
+
 def test_spam_link_farm() -> None:
     r = one(
         "subscribe to my channel!!! http://spam.example/a http://spam.example/b "
