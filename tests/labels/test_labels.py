@@ -325,3 +325,17 @@ def test_relevance_batch_vote_matches_set_jaccard() -> None:
         vote = max(jac(b, bag(p)) for p in pos) - max(jac(b, bag(n)) for n in neg)
         expected = 1 / (1 + math.exp(-(logit + 12.0 * vote)))
         assert math.isclose(score, expected, rel_tol=1e-5)
+
+
+def test_other_tools_source_names_are_the_networks() -> None:
+    from earful.labels.rules import canonical_source
+
+    assert canonical_source(" Twitter ") == "x" and canonical_source("bsky") == "bluesky"
+    assert canonical_source("HackerNews") == "hn" and canonical_source("YouTube") == "youtube"
+    assert canonical_source("") is None and canonical_source(None) is None
+    text = "great write-up on pricing https://t.co/abc123 https://t.co/def456"
+    as_x, as_twitter = label_batch([LabelInput("a", text, source=s) for s in ("x", "Twitter")])
+    assert not as_x.spam and not as_twitter.spam
+    # the comment rules still apply to a comment, whatever its capitals
+    (comment,) = label_batch([LabelInput("c", text, source="YouTube")])
+    assert comment.spam and "link_farm" in comment.spam_reasons

@@ -41,7 +41,10 @@ def label_batch(
         proba, adjusted, fine, fine_th = accurate_scores(texts, model, fast=sc)
         b.update({h: v.tolist() for h, v in fine.items()})
         th = {**th, **fine_th}
-    sources = [it.source or rules.implied_source(t) for it, t in zip(items, texts, strict=True)]
+    sources = [
+        rules.canonical_source(it.source) or rules.implied_source(t)
+        for it, t in zip(items, texts, strict=True)
+    ]
     owners = [rules.repeat_owner(i, sources[i], it.author) for i, it in enumerate(items)]
     dup = rules.duplicate_counts(texts, owners)
     rels = relevance_batch(texts, product) if product is not None else None

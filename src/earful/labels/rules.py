@@ -214,6 +214,28 @@ def _domain_in(host: str, domains: Collection[str]) -> str | None:
     return None
 
 
+# other names tools export for the networks (``source: "twitter"`` was judged as an unknown
+# source, that is as a comment thread, so a tweet with two links was a link farm)
+SOURCE_ALIASES = {
+    "twitter": "x",
+    "bsky": "bluesky",
+    "hackernews": "hn",
+    "hacker_news": "hn",
+    "hacker-news": "hn",
+    "hacker news": "hn",
+    "yt": "youtube",
+}
+
+
+def canonical_source(source: str | None) -> str | None:
+    """A post's ``source`` as the rules name it: lower case, other tools' names mapped
+    (``Twitter`` -> ``x``); None or blank stays None."""
+    if source is None or not source.strip():
+        return None
+    name = source.strip().lower()
+    return SOURCE_ALIASES.get(name, name)
+
+
 def implied_source(text: str) -> str | None:
     """``x`` for a post of unknown source that carries a ``t.co`` link (X wraps every link in
     one, so only a tweet has it), else None: it is then judged as a timeline post."""
