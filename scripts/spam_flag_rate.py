@@ -42,7 +42,7 @@ def streams() -> dict[str, tuple[list[Any], list[bool] | None]]:
             company = conv["dialogHeader"]["company"]
             turns = [(t.get("client") or company, t["message"]) for t in conv["dialogContent"]]
             turns.append((company, conv["agentURL"]["url_utterance"]))
-            care += [(who, text) for who, text in turns]
+            care += turns
     path = root / "coachella_2015" / "Coachella-2015-2-DFE.csv"
     with path.open(encoding="latin-1", newline="") as fh:
         fest = [(r["name"], r["text"]) for r in csv.DictReader(fh)]

@@ -65,9 +65,13 @@ def oof(task: str, texts: list[str]) -> npt.NDArray[np.float64]:
     return p
 
 
-def labeller_oof(task: str) -> tuple[BinaryTask, npt.NDArray[np.float64]]:
-    """(training task, out-of-fold scores) of ``task`` as the accurate labeller computes them:
-    the fold models' predictions, averaged with the fast head's out-of-fold ones where it blends."""
+def labeller_oof(
+    task: str, leave_group_out: bool = False
+) -> tuple[BinaryTask, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(training task, out-of-fold scores as the accurate labeller computes them, the fast head's
+    own out-of-fold scores): the fold models' predictions (or, for a head fitted on the frozen
+    vectors, that head re-fitted per fold), averaged with the fast head's where it blends.
+    ``leave_group_out`` (frozen-vector heads only; the fold models hold out fifths)."""
     from earful.labels.accurate import blend_binary
     from earful.labels.accurate_feedback import FEEDBACK_HEADS
     from earful.labels.accurate_feedback import oof as feedback_oof
@@ -75,13 +79,15 @@ def labeller_oof(task: str) -> tuple[BinaryTask, npt.NDArray[np.float64]]:
     from earful.labels.train import oof_binary
     from earful.labels.training_data import binary_tasks
 
-    if task in FEEDBACK_HEADS:  # fitted on the frozen vectors: re-fitted per fold here
-        t, ft = feedback_oof(task)
+    if task in FEEDBACK_HEADS:
+        t, ft = feedback_oof(task, leave_group_out=leave_group_out)
+    elif leave_group_out:
+        raise ValueError(f"{task}: the fold models give 5-fold scores only")
     else:
         t = binary_tasks()[task]
         ft = oof(task, t.texts)
-    fast = oof_binary(fast_model().featurizer, t, leave_group_out=False)
-    return t, blend_binary(task, ft, fast)
+    fast = oof_binary(fast_model().featurizer, t, leave_group_out=leave_group_out)
+    return t, blend_binary(task, ft, fast), fast
 
 
 def pick_thresholds() -> dict[str, float]:
@@ -95,7 +101,7 @@ def pick_thresholds() -> dict[str, float]:
 
     out: dict[str, float] = {}
     for task in USED_HEADS:
-        t, p = labeller_oof(task)
+        t, p, _fast = labeller_oof(task)
         ok = ~np.isnan(p)
         relaxed = question_rule_mask(t.texts)[ok] if task == "question" else None
         best = best_threshold(p[ok], list(np.asarray(t.y)[ok]), relaxed)
@@ -112,7 +118,7 @@ def binary_sections() -> str:
     th = load_encoder().thresholds
     tasks = binary_tasks()
     out: list[str] = []
-    task, p = labeller_oof("complaint")
+    task, p, _fast = labeller_oof("complaint")
     out.append(
         binary_table(
             task.y,
@@ -136,17 +142,12 @@ def bug_sections(threshold: float) -> str:
     own out-of-fold scores beside, at its shipped threshold) and leave-one-app-out."""
     import numpy as np
 
-    from earful.labels.accurate import blend_binary
-    from earful.labels.accurate_feedback import oof as feedback_oof
     from earful.labels.model import fast_model
-    from earful.labels.train import oof_binary
 
     fast = fast_model()
     out: list[str] = []
     for logo, how in ((False, "5-fold CV"), (True, "leave-one-app-out")):
-        task, ft = feedback_oof("bug", leave_group_out=logo)
-        fast_p = oof_binary(fast.featurizer, task, leave_group_out=logo)
-        p = blend_binary("bug", ft, fast_p)
+        task, p, fast_p = labeller_oof("bug", leave_group_out=logo)
         y = np.asarray(task.y)
         shah = np.asarray(task.groups) != "weak"
         rows = [("accurate, averaged with fast", p, threshold)]
