@@ -66,10 +66,15 @@ def f1(y: Any, pred: Any) -> float:
     return 2 * tp / max(1.0, float(np.sum(y) + np.sum(pred)))
 
 
+DISTILL_BINARY = ("complaint", "question")  # heads that --distill-binary teaches (not spam)
+
+
 def teacher_probs(data: Data, data_dir: Path, teacher: Path, out: Path, limit: int = 0) -> Any:
     """Sentiment probabilities for the unlabelled tweets, averaged over the fold models in
     ``teacher`` (each trained without the SemEval 2016 test year, so a fold run that learns from
-    them still never sees that year's labels). Computed once per ``train`` and cached in ``out``."""
+    them still never sees that year's labels). Computed once per ``train`` and cached in ``out``,
+    beside each fold model's own complaint and question probabilities (``teacher_binary.npz``,
+    for ``--distill-binary``)."""
     cache = out / "teacher_probs.npy"
     if cache.exists():
         return np.load(cache)
@@ -84,14 +89,21 @@ def teacher_probs(data: Data, data_dir: Path, teacher: Path, out: Path, limit: i
         raise SystemExit(f"no fold*.npz teacher models in {teacher}")
     t0 = time.time()
     total = np.zeros((len(ids), 3), np.float64)
+    binary: dict[str, Any] = {}
     for path in paths:
         with np.load(path) as z:
             state = {k: z[k] for k in z.files}
         bert = _fresh_bert(data_dir, dev)
         merge_adapters(bert, state)
         bert.eval()
-        total += apply_heads(pooled(bert, ids, batch_size=256), state)["sentiment"]
+        probs_all = apply_heads(pooled(bert, ids, batch_size=256), state)
+        total += probs_all["sentiment"]
+        for t in DISTILL_BINARY:
+            binary[f"{path.stem}/{t}"] = probs_all[t].astype(np.float32)
     probs = (total / len(paths)).astype(np.float32)
+    for t in DISTILL_BINARY:
+        binary[f"mean/{t}"] = np.mean([binary[f"{p.stem}/{t}"] for p in paths], 0)
+    np.savez(out / "teacher_binary.npz", **binary)
     np.save(cache, probs)
     dist = np.bincount(probs.argmax(1), minlength=3) / max(1, len(probs))
     print(
@@ -100,6 +112,17 @@ def teacher_probs(data: Data, data_dir: Path, teacher: Path, out: Path, limit: i
         flush=True,
     )
     return probs
+
+
+def teacher_binary(out: Path, fold: int) -> Any:
+    """(n, len(DISTILL_BINARY)) complaint and question probabilities for a run's distillation:
+    fold k is taught by the teacher's fold k alone (which never saw fifth k, so the fold's
+    out-of-fold scores stay clean), the final run by the five folds' average."""
+    key = f"fold{fold}" if fold >= 0 else "mean"
+    with np.load(out / "teacher_binary.npz") as z:
+        if f"{key}/{DISTILL_BINARY[0]}" not in z.files:
+            raise SystemExit(f"the teacher has no {key} model for --distill-binary")
+        return np.stack([z[f"{key}/{t}"] for t in DISTILL_BINARY], 1)
 
 
 def train_run(run: str, data: Data, data_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -146,7 +169,10 @@ def train_run(run: str, data: Data, data_dir: Path, args: argparse.Namespace) ->
     if args.distill > 0:
         soft = teacher_probs(data, data_dir, args.teacher, args.out, args.limit)
         unlab = data.ids("unlab")[: args.limit or None]
-        pools["distill"] = (unlab, soft[: len(unlab)], np.ones(len(unlab), np.float32))
+        soft = soft[: len(unlab)]
+        if args.distill_binary > 0:  # columns 3.. are the binary heads' soft targets
+            soft = np.concatenate([soft, teacher_binary(args.out, fold)[: len(unlab)]], 1)
+        pools["distill"] = (unlab, soft, np.ones(len(unlab), np.float32))
     passes = {"sentiment": args.epochs, "distill": args.distill_epochs}
 
     sizes = {t: len(p[0]) for t, p in pools.items()}
@@ -194,10 +220,15 @@ def train_run(run: str, data: Data, data_dir: Path, args: argparse.Namespace) ->
         w = torch.as_tensor(ws[batch], dtype=torch.float32, device=dev)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
             hidden = bert(input_ids=x, attention_mask=m).last_hidden_state
-        logits = heads(mean_pool(hidden.float(), m))["sentiment" if t == "distill" else t]
-        logits = logits.float()
+        out_heads = heads(mean_pool(hidden.float(), m))
+        logits = out_heads["sentiment" if t == "distill" else t].float()
         if t == "distill":  # soft cross-entropy against the teacher's probabilities
-            loss = -(y.float() * F.log_softmax(logits, 1)).sum(1).mean() * args.distill
+            yf = y.float()
+            loss = -(yf[:, :3] * F.log_softmax(logits, 1)).sum(1).mean() * args.distill
+            for j, bt in enumerate(DISTILL_BINARY if args.distill_binary > 0 else ()):
+                loss = loss + args.distill_binary * F.binary_cross_entropy_with_logits(
+                    out_heads[bt][:, 0].float(), yf[:, 3 + j]
+                )
         elif t == "sentiment":
             loss = (F.cross_entropy(logits, y.long(), weight=class_w, reduction="none") * w).mean()
         else:
@@ -232,6 +263,7 @@ def train_run(run: str, data: Data, data_dir: Path, args: argparse.Namespace) ->
         "max_tokens": 64,
         "distill": args.distill,
         "distill_epochs": args.distill_epochs if args.distill > 0 else 0.0,
+        "distill_binary": args.distill_binary if args.distill > 0 else 0.0,
         "base": "sentence-transformers/all-MiniLM-L6-v2",
     }
     state = export_state(bert, heads, meta)

@@ -226,6 +226,13 @@ def main() -> None:
     )
     t.add_argument("--distill-epochs", type=float, default=1.0, help="passes over them")
     t.add_argument(
+        "--distill-binary",
+        type=float,
+        default=0.0,
+        help="with --distill, weight of the complaint and question heads' soft targets on the "
+        "same tweets (fold k taught by the teacher's fold k alone; 0: off)",
+    )
+    t.add_argument(
         "--teacher",
         type=Path,
         default=FOLD_DIR,
