@@ -60,6 +60,9 @@ def label_batch(
     )
     th_comp, th_q, th_spam = th["complaint"], th["question"], th["spam"]
     th_bug, th_feat = th["bug"], th["feature_request"]
+    # an artifact from before labels 2.0 has no support-reply head: nothing is a support reply
+    p_support = b.get("support_reply", [0.0] * len(texts))
+    th_support = th.get("support_reply", 1.0)
     out: list[LabelResult] = []
     for i, (it, text) in enumerate(zip(items, texts, strict=True)):
         lang, lang_score = langs[i]
@@ -67,7 +70,9 @@ def label_batch(
         p_comp = b["complaint"][i]
         p_q = b["question"][i]
         p_spam = b["spam"][i]
-        complaint = p_comp >= th_comp
+        # a brand's support account answering a customer: not the customer's feedback
+        support = p_support[i] >= th_support
+        complaint = p_comp >= th_comp and not support
         structure = rules.question_structure(text)
         question = p_q >= th_q or (structure >= 1.0 and p_q >= 0.5 * th_q)
         source = sources[i]
@@ -85,13 +90,13 @@ def label_batch(
             "question": p_q,
         }
         feedback: list[str] = []
-        if scores["bug"] >= th_bug:
+        if scores["bug"] >= th_bug and not support:
             feedback.append("bug")
-        if scores["feature_request"] >= th_feat:
+        if scores["feature_request"] >= th_feat and not support:
             feedback.append("feature_request")
         if complaint:
             feedback.append("complaint")
-        if sentiment == "positive" and not complaint and "bug" not in feedback:
+        if sentiment == "positive" and not (complaint or support) and "bug" not in feedback:
             feedback.append("praise")
         if question:
             feedback.append("question")
@@ -112,7 +117,7 @@ def label_batch(
                 complaint_score=p_comp,
                 question=question,
                 question_score=max(p_q, structure if question else 0.0),
-                lead=rules.is_lead(text),
+                lead=not support and rules.is_lead(text),
                 spam=spam,
                 spam_score=p_spam,
                 spam_reasons=tuple(reasons),
@@ -120,6 +125,8 @@ def label_batch(
                 relevance_score=rel_score,
                 product=product.key if product is not None else None,
                 type_scores={t: scores[t] for t in feedback},
+                support_reply=support,
+                support_score=p_support[i],
             )
         )
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -225,6 +226,41 @@ def p_golden(which: str) -> list[Example]:
 
 
 _ASAPP_CUSTOMER = re.compile(r"<cust__\s+(.*?)\s+__cust>", re.S)
+_ASAPP_TURN = re.compile(r"<(rep|cust)__\s+(.*?)\s+__\1>", re.S)
+
+
+def asapp_turns() -> list[Example]:
+    """Every turn of the ASAPP airline support threads, label ``agent`` (the airline's
+    customer-care account) or ``customer``, handles as @mentions; turns of fewer than three
+    words dropped, duplicates removed, file order."""
+    import bz2
+
+    path = data_root() / "customer_support_airlines_asapp" / "airlines_raw.csv.bz2"
+    out: list[Example] = []
+    with bz2.open(path, "rt", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for kind, turn in _ASAPP_TURN.findall(row["first_utterance"] + " " + row["context"]):
+                text = turn.replace("__company__", "@company").replace("__cust__", "@user")
+                if len(text.split()) >= 3:
+                    label = "agent" if kind == "rep" else "customer"
+                    out.append(Example(text.strip(), label, "asapp"))
+    return _dedupe(out)
+
+
+def care_turns() -> list[Example]:
+    """The IBM customer-care conversations (25 companies' support accounts on X), every turn
+    labelled ``agent`` or ``customer``, group = the company: never trained on (the support
+    head's out-of-domain test)."""
+    out: list[Example] = []
+    for split in ("dev.json", "test.json"):
+        path = data_root() / "customer_support_ibm_cdp" / split
+        for conv in json.loads(path.read_text(encoding="utf-8")):
+            company = conv["dialogHeader"]["company"]
+            for t in conv["dialogContent"]:
+                label = "agent" if "agent" in t else "customer"
+                out.append(Example(t["message"].strip(), label, company))
+            out.append(Example(conv["agentURL"]["url_utterance"].strip(), "agent", company))
+    return _dedupe(out)
 
 
 def unlabelled_tweets(limit_asapp: int = 40_000) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from earful.labels.features import Featurizer
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-BINARY_HEADS = ("complaint", "question", "spam", "bug", "feature_request")
+BINARY_HEADS = ("complaint", "question", "spam", "bug", "feature_request", "support_reply")
 
 _lock = threading.Lock()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from earful.labels import rules
-from earful.labels.quality import binary_table, sentiment_section
+from earful.labels.quality import binary_table, not_support, sentiment_section
 from earful.labels.types import SENTIMENTS
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def binary_sections() -> str:
     out.append(
         binary_table(
             task.y,
-            list(p >= th["complaint"]),
+            list((p >= th["complaint"]) & not_support(task.texts)),
             "Complaint (accurate, averaged with fast) — 5-fold CV",
         )
     )
@@ -148,6 +148,8 @@ def bug_sections(threshold: float) -> str:
     out: list[str] = []
     for logo, how in ((False, "5-fold CV"), (True, "leave-one-app-out")):
         task, p, fast_p = labeller_oof("bug", leave_group_out=logo)
+        keep = not_support(task.texts)
+        p, fast_p = np.where(keep, p, 0.0), np.where(keep, fast_p, 0.0)
         y = np.asarray(task.y)
         shah = np.asarray(task.groups) != "weak"
         rows = [("accurate, averaged with fast", p, threshold)]

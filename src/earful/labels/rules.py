@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Collection, Sequence
 
 from earful.labels.features import URL_RE
+from earful.labels.support import SUPPORT_CUES, support_cues
 from earful.labels.types import COMMENT_SOURCES, LINK_SHARING_SOURCES, AuthorInfo
 
 _WH_START = re.compile(
@@ -427,4 +428,5 @@ def spam_cues(text: str) -> list[float]:
 CUE_FUNCTIONS: dict[str, tuple[tuple[str, ...], Callable[[str], list[float]]]] = {
     "spam": (SPAM_CUES, spam_cues),
     "question": (QUESTION_CUES, question_cues),
+    "support_reply": (SUPPORT_CUES, support_cues),
 }

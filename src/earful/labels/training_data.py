@@ -81,6 +81,7 @@ def binary_tasks(corrections: Iterable[Correction] = ()) -> dict[str, BinaryTask
         # weak labels count less than the independently annotated SHAH sentences
         w = [e.weight for e in reviews] + [1.0] * len(shah)
         tasks[name] = BinaryTask(name, texts, y, groups, w)
+    tasks["support_reply"] = support_task()
     for c in corrections:
         field = "feature_request" if c.field == "type" and c.value == "feature_request" else c.field
         if c.field == "type" and c.value in tasks:
@@ -92,6 +93,33 @@ def binary_tasks(corrections: Iterable[Correction] = ()) -> dict[str, BinaryTask
             t.groups.append("correction")
             t.weights.append(2.0)
     return tasks
+
+
+# The support-reply head: SUPPORT_PER_CLASS airline agents' and customers' turns (ASAPP), and as
+# more non-replies SUPPORT_TWEETS ordinary SemEval training tweets and the app reviews (users
+# writing about a product, teams as "we"); seeded samples.
+SUPPORT_PER_CLASS = 8000
+SUPPORT_TWEETS = 4000
+
+
+def support_task() -> BinaryTask:
+    """Training rows of the ``support_reply`` head (groups: ``asapp`` / ``tweets``)."""
+    import random
+
+    rng = random.Random(13)
+    turns = ds.asapp_turns()
+    agents = rng.sample([e.text for e in turns if e.label == "agent"], SUPPORT_PER_CLASS)
+    customers = rng.sample([e.text for e in turns if e.label == "customer"], SUPPORT_PER_CLASS)
+    tweets = [e.text for e in rng.sample(ds.semeval_sentiment()[0], SUPPORT_TWEETS)]
+    reviews = [e.text for e in ds.app_reviews_4class()]
+    texts = agents + customers + tweets + reviews
+    y = [1] * len(agents) + [0] * (len(customers) + len(tweets) + len(reviews))
+    groups = (
+        ["asapp"] * (len(agents) + len(customers))
+        + ["tweets"] * len(tweets)
+        + ["reviews"] * len(reviews)
+    )
+    return BinaryTask("support_reply", texts, y, groups, [1.0] * len(texts))
 
 
 # Distillation from the accurate path (scripts/distill_teacher.py): per domain of unlabelled

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 LABELLER_NAME = "earful-labels"
-LABELLER_VERSION = "1.9.0"
+LABELLER_VERSION = "1.10.0"
 
 SENTIMENTS = ("negative", "neutral", "positive")
 FEEDBACK_TYPES = ("bug", "feature_request", "complaint", "praise", "question")
@@ -76,7 +76,8 @@ class Correction:
     """A user correction that the next training run consumes (``earful correct``)."""
 
     text: str
-    field: str  # sentiment | complaint | question | lead | spam | type | relevant:<product>
+    # sentiment | complaint | question | lead | spam | support_reply | type | relevant:<product>
+    field: str
     value: str
 
 
@@ -101,6 +102,10 @@ class LabelResult:
     relevance_score: float | None = None
     product: str | None = None
     type_scores: dict[str, float] = field(default_factory=dict)
+    # written by a brand's customer-care account to a customer (earful.labels.support): such a
+    # post gets no feedback type and no lead flag
+    support_reply: bool = False
+    support_score: float = 0.0
 
     def rows(self) -> list[tuple[str, str, float]]:
         """(field, value, score) rows for the store's label table."""
@@ -111,6 +116,7 @@ class LabelResult:
             ("question", _b(self.question), self.question_score),
             ("lead", _b(self.lead), 1.0),
             ("spam", _b(self.spam), self.spam_score),
+            ("support_reply", _b(self.support_reply), self.support_score),
         ]
         # why a post is spam, stored beside the flag so the dashboard shows it (one row each)
         out.extend(("spam_reason", reason, 1.0) for reason in self.spam_reasons)
