@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from earful.models import Post
     from earful.store.sqlite import SQLiteStore
 
-BOOL_FIELDS = ("complaint", "question", "lead", "spam")
+BOOL_FIELDS = ("complaint", "question", "lead", "spam", "support_reply")
 TRUE = ("true", "yes", "1")
 FALSE = ("false", "no", "0")
 

@@ -30,8 +30,16 @@ def _seed(ws: Workspace) -> None:
             reply_to={"post_id": "6", "author_handle": "tiny"},
         ),
         post("8", "Widgetry roadmap looks bold", small, hours_ago=1),
+        # a care account's reply asks its customer something: not a question for us to answer
+        post(
+            "9",
+            "@tiny Hi there, sorry to hear that! Could you DM us your Widgetry workspace name?",
+            author("gizmoly_care", followers=20_000),
+            hours_ago=1,
+        ),
     ]
     ws.store().upsert_posts(posts)
+    add_label(ws, posts[8], "support_reply", "true")
     add_label(ws, posts[7], "type", "question")  # labels win over the rules
     add_label(ws, posts[2], "type", "praise")
 
@@ -47,6 +55,7 @@ def test_ranking_reasons_and_exclusions(ws: Workspace) -> None:
     assert "x:4" not in keys  # bot
     assert "x:7" not in keys  # own reply
     assert "x:6" not in keys  # answered from an own account
+    assert "x:9" not in keys  # a support account's reply
     assert keys.index("x:1") < keys.index("x:5")  # fresher first at equal reach
     first = items[0]
     assert first.reply_url == "https://x.com/intent/post?in_reply_to=2"

@@ -102,6 +102,8 @@ LABELS = [
     ("7", "spam", "true"),
     ("7", "spam_reason", "link_farm"),
     ("1", "spam", "false"),
+    ("4", "support_reply", "true"),
+    ("1", "support_reply", "false"),
 ]
 
 
@@ -135,6 +137,8 @@ def _label(store: SQLiteStore) -> dict[str, dict[str, set[str]]]:
         ("-spam:true pulse", {"1", "2"}),
         ("spam_reason:link_farm", {"7"}),
         ("spam_reason:promotion", set()),
+        ("support_reply:true", {"4"}),
+        ("support_reply:false", {"1"}),
     ],
 )
 def test_label_fields(

@@ -85,6 +85,7 @@ def test_structure(query: str, tree: object) -> None:
         ("spam:TRUE", Operator("spam", "true")),
         ("spam:false", Operator("spam", "false")),
         ("spam_reason:Link_Farm", Operator("spam_reason", "link_farm")),
+        ("support_reply:True", Operator("support_reply", "true")),
         ("FROM:ann", Operator("from", "ann")),
         ("#Tag", Hashtag("Tag")),
         ("@Someone", Mention("Someone")),
@@ -114,6 +115,7 @@ def test_every_operator_is_covered() -> None:
         "type",
         "spam",
         "spam_reason",
+        "support_reply",
     }
     assert set(OPERATORS) == seen
 

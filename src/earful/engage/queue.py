@@ -71,6 +71,8 @@ class QueueItem:
 
 def intent_of(item: Item) -> tuple[str, float, str] | None:
     """(kind, strength, reason) from the labels, else from the rules; None without intent."""
+    if item.flag("support_reply"):
+        return None  # a brand's support account asking its customer, not a prospect
     if item.flag("lead"):
         return "lead", 1.0, "labelled as a lead"
     if item.label("type") == "question" or item.flag("question"):

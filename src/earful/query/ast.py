@@ -90,10 +90,11 @@ OPERATORS = (
     "type",
     "spam",
     "spam_reason",
+    "support_reply",
 )
 
 #: Operators whose value names a label field (matched against ``effective_labels``).
-LABEL_FIELDS = ("sentiment", "type", "spam", "spam_reason")
+LABEL_FIELDS = ("sentiment", "type", "spam", "spam_reason", "support_reply")
 #: Why the labeller called a post spam (``earful.labels.rules.spam_evidence``).
 SPAM_REASONS = (
     "link_farm",

@@ -191,7 +191,7 @@ def operator_value(name: str, value: str, column: int) -> str:
     if name == "is":
         lowered = value.lower()
         return _choice(name, _IS_ALIASES.get(lowered, lowered), IS_VALUES, column)
-    if name == "spam":
+    if name in ("spam", "support_reply"):
         return _choice(name, value.lower(), ("true", "false"), column)
     if name == "spam_reason":
         return _choice(name, value.lower(), SPAM_REASONS, column)
