@@ -76,6 +76,15 @@ def test_correction_wins_then_removal_restores(client: TestClient, demo_dir: Pat
     assert not [lab for lab in body["labels"] if lab["labeller"] == "user"]
 
 
+def test_support_reply_correction(client: TestClient) -> None:
+    post = first_post(client)
+    url = f"/api/v1/posts/{post['source']}/{post['id']}/corrections/support_reply"
+    body = client.put(url, json={"values": ["true"]}).json()
+    assert [lab["value"] for lab in body["labels"] if lab["field"] == "support_reply"] == ["true"]
+    assert client.put(url, json={"values": ["maybe"]}).status_code == 422
+    client.delete(url)
+
+
 def test_correction_input_is_checked(client: TestClient) -> None:
     post = first_post(client)
     base = f"/api/v1/posts/{post['source']}/{post['id']}/corrections"

@@ -18,7 +18,10 @@ Field = Annotated[
     str,
     Path(
         pattern=_NAME.pattern,
-        description="sentiment, type, complaint, question, lead, spam, lang, relevant:PRODUCT",
+        description=(
+            "sentiment, type, complaint, question, lead, spam, support_reply, lang, "
+            "relevant:PRODUCT"
+        ),
     ),
 ]
 
