@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,26 +226,29 @@ def p_golden(which: str) -> list[Example]:
     return _dedupe(out)
 
 
-_ASAPP_CUSTOMER = re.compile(r"<cust__\s+(.*?)\s+__cust>", re.S)
 _ASAPP_TURN = re.compile(r"<(rep|cust)__\s+(.*?)\s+__\1>", re.S)
 
 
-def asapp_turns() -> list[Example]:
-    """Every turn of the ASAPP airline support threads, label ``agent`` (the airline's
-    customer-care account) or ``customer``, handles as @mentions; turns of fewer than three
-    words dropped, duplicates removed, file order."""
+def _asapp_raw_turns() -> Iterator[tuple[str, str]]:
+    """(``agent`` or ``customer``, text) of every turn of the ASAPP airline support threads in
+    file order, handles as @mentions (``__company__`` -> ``@company``, ``__cust__`` ->
+    ``@user``); turns of fewer than three words dropped; not deduplicated."""
     import bz2
 
     path = data_root() / "customer_support_airlines_asapp" / "airlines_raw.csv.bz2"
-    out: list[Example] = []
     with bz2.open(path, "rt", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             for kind, turn in _ASAPP_TURN.findall(row["first_utterance"] + " " + row["context"]):
                 text = turn.replace("__company__", "@company").replace("__cust__", "@user")
                 if len(text.split()) >= 3:
-                    label = "agent" if kind == "rep" else "customer"
-                    out.append(Example(text.strip(), label, "asapp"))
-    return _dedupe(out)
+                    yield ("agent" if kind == "rep" else "customer"), text.strip()
+
+
+def asapp_turns() -> list[Example]:
+    """Every turn of the ASAPP airline support threads, label ``agent`` (the airline's
+    customer-care account) or ``customer`` (see :func:`_asapp_raw_turns`); duplicates and
+    texts seen in both roles removed, file order."""
+    return _dedupe([Example(text, role, "asapp") for role, text in _asapp_raw_turns()])
 
 
 def care_turns() -> list[Example]:
@@ -272,17 +276,8 @@ def unlabelled_tweets(limit_asapp: int = 40_000) -> list[tuple[str, str]]:
     Texts that also appear in any SemEval sentiment file, TweetEval sentiment val or
     airline_sentiment are removed (matched like TweetEval val), so no evaluation tweet enters
     training this way. Deduplicated, in file order; at most ``limit_asapp`` ASAPP turns."""
-    import bz2
-
     root = data_root()
-    path = root / "customer_support_airlines_asapp" / "airlines_raw.csv.bz2"
-    asapp: list[str] = []
-    with bz2.open(path, "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            for turn in _ASAPP_CUSTOMER.findall(row["first_utterance"] + " " + row["context"]):
-                text = turn.replace("__company__", "@company").replace("__cust__", "@user")
-                if len(text.split()) >= 3:
-                    asapp.append(text.strip())
+    asapp = [text for role, text in _asapp_raw_turns() if role == "customer"]
     texts = [("asapp", t) for t in list(dict.fromkeys(asapp))[:limit_asapp]]
     for task in ("irony", "offensive"):
         for split in ("train", "val", "test"):
