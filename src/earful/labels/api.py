@@ -60,7 +60,7 @@ def label_batch(
     )
     th_comp, th_q, th_spam = th["complaint"], th["question"], th["spam"]
     th_bug, th_feat = th["bug"], th["feature_request"]
-    # an artifact from before labels 2.0 has no support-reply head: nothing is a support reply
+    # an artifact from before labels 1.10.0 has no support-reply head: nothing is a support reply
     p_support = b.get("support_reply", [0.0] * len(texts))
     th_support = th.get("support_reply", 1.0)
     out: list[LabelResult] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from earful.labels import datasets as ds
@@ -133,32 +134,33 @@ def _lodo_complaint() -> tuple[Any, npt.NDArray[np.float64]]:
 
 def not_support(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
     """False where the labeller calls a text a support reply (which then gets no complaint,
-    bug or feature-request label): the shipped support head, never trained on these sets."""
+    bug or feature-request label): the shipped support head, never trained on these sets.
+    Read-only; computed once per list of texts (the report asks again for the same sets)."""
+    return _not_support(tuple(texts))
+
+
+@cache
+def _not_support(texts: tuple[str, ...]) -> npt.NDArray[np.bool_]:
+    import numpy as np
+
     from earful.labels.model import fast_model
 
     m = fast_model()
-    if "support_reply" not in m.thresholds:
-        import numpy as np
-
-        return np.ones(len(texts), dtype=bool)
-    p = m.scores(list(texts)).binary["support_reply"]
-    out: npt.NDArray[np.bool_] = p < m.thresholds["support_reply"]
+    out: npt.NDArray[np.bool_] = np.ones(len(texts), dtype=bool)
+    if "support_reply" in m.thresholds:
+        out = m.scores(list(texts)).binary["support_reply"] < m.thresholds["support_reply"]
+    out.setflags(write=False)
     return out
 
 
 def support_section() -> str:
-    """The support-reply head out of domain (IBM customer care; trained on ASAPP airline threads
-    and SemEval tweets), and how often it fires on the other sets' texts."""
-    from earful.labels.model import fast_model
-
+    """The support-reply head out of domain (IBM customer care; trained on ASAPP airline threads,
+    SemEval tweets and app reviews), and how often it fires on the other sets' texts."""
     care = ds.care_turns()
-    m = fast_model()
-    th = m.thresholds["support_reply"]
-    p = m.scores([e.text for e in care]).binary["support_reply"]
     out = [
         binary_table(
             [int(e.label == "agent") for e in care],
-            [bool(v >= th) for v in p],
+            list(~not_support([e.text for e in care])),
             "Support reply — IBM customer-care conversations (25 companies' support accounts "
             "and their customers on X; never trained on)",
         )

@@ -103,7 +103,7 @@ SUPPORT_TWEETS = 4000
 
 
 def support_task() -> BinaryTask:
-    """Training rows of the ``support_reply`` head (groups: ``asapp`` / ``tweets``)."""
+    """Training rows of the ``support_reply`` head (groups ``asapp``, ``tweets``, ``reviews``)."""
     import random
 
     rng = random.Random(13)
